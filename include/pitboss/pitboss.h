@@ -1,0 +1,83 @@
+/* pitboss: the stable C ABI.
+ *
+ * This header is the only stable surface of libpitboss. It is C99-clean and is
+ * compiled as C by tests/c_api/c_api_test.c.
+ *
+ * Conventions (see docs/CONVENTIONS.md):
+ *  - Requests and responses are serialized pitboss.v1 protobuf messages passed as
+ *    (const uint8_t* req, size_t req_len) in and (uint8_t** out, size_t* out_len) out.
+ *  - Argument order: handle, inputs, outputs, then char** error_message.
+ *  - Every function returns an int status numbered like absl::StatusCode
+ *    (PITBOSS_OK == 0). On failure every output is set to NULL / 0 and, when
+ *    error_message is not NULL, *error_message receives a message the caller
+ *    releases with pitboss_free(). New codes may be added; keep a default: branch.
+ *  - A rule verdict (deny, hold, KYC required) is data in a response, never a
+ *    status code.
+ *  - Everything the library returns is released with pitboss_free(); never free().
+ *  - No exception or abort crosses this boundary. */
+#ifndef PITBOSS_PITBOSS_H_
+#define PITBOSS_PITBOSS_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pitboss/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Version of this header. Compare with pitboss_version_number() at run time:
+ *   assert(pitboss_version_number() == PITBOSS_VERSION_NUMBER); */
+#define PITBOSS_VERSION_MAJOR 0
+#define PITBOSS_VERSION_MINOR 1
+#define PITBOSS_VERSION_PATCH 0
+#define PITBOSS_VERSION_NUMBER                                    \
+  (PITBOSS_VERSION_MAJOR * 100 * 100 + PITBOSS_VERSION_MINOR * 100 + \
+   PITBOSS_VERSION_PATCH)
+
+/* The ABI major version: the shared library is libpitboss.so.<PITBOSS_ABI_VERSION>.
+ * A library whose pitboss_abi_version() differs from this is not compatible. */
+#define PITBOSS_ABI_VERSION 1
+
+/* Status codes, numbered like absl::StatusCode and pitboss.v1.StatusCode.
+ * New codes may be added; keep a default: branch when switching on them. */
+typedef enum pitboss_status {
+  PITBOSS_OK = 0,
+  PITBOSS_CANCELLED = 1,
+  PITBOSS_UNKNOWN = 2,
+  PITBOSS_INVALID_ARGUMENT = 3,
+  PITBOSS_DEADLINE_EXCEEDED = 4,
+  PITBOSS_NOT_FOUND = 5,
+  PITBOSS_ALREADY_EXISTS = 6,
+  PITBOSS_PERMISSION_DENIED = 7,
+  PITBOSS_RESOURCE_EXHAUSTED = 8,
+  PITBOSS_FAILED_PRECONDITION = 9,
+  PITBOSS_ABORTED = 10,
+  PITBOSS_OUT_OF_RANGE = 11,
+  PITBOSS_UNIMPLEMENTED = 12,
+  PITBOSS_INTERNAL = 13,
+  PITBOSS_UNAVAILABLE = 14,
+  PITBOSS_DATA_LOSS = 15,
+  PITBOSS_UNAUTHENTICATED = 16
+} pitboss_status;
+
+/* PITBOSS_VERSION_NUMBER of the loaded library. Thread-safe. */
+PITBOSS_API unsigned pitboss_version_number(void);
+
+/* ABI major version of the loaded library. Thread-safe. */
+PITBOSS_API unsigned pitboss_abi_version(void);
+
+/* Serialized pitboss.v1.VersionInfo of the loaded library into *out / *out_len.
+ * Thread-safe. Release *out with pitboss_free(). */
+PITBOSS_API int pitboss_version_info(uint8_t** out, size_t* out_len,
+                                     char** error_message);
+
+/* Releases memory returned by any pitboss function. NULL has no effect. */
+PITBOSS_API void pitboss_free(void* ptr);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* PITBOSS_PITBOSS_H_ */
