@@ -6,6 +6,9 @@ set -euo pipefail
 build_dir=$1
 example_dir=$2
 cc=${3:-cc}
+# Sanitizer flags of the build under test (a ;-separated CMake list), if any.
+extra_flags=${4:-}
+extra_flags=${extra_flags//;/ }
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -20,13 +23,15 @@ test -f "$prefix/include/pitboss/v1/api.proto"
 # 1. pkg-config
 export PKG_CONFIG_PATH=$libdir/pkgconfig
 # shellcheck disable=SC2046
-"$cc" -std=c99 -Wall -Wextra -Werror -o "$work/embed_pkgconfig" "$example_dir/main.c" \
+# shellcheck disable=SC2086
+"$cc" -std=c99 -Wall -Wextra -Werror $extra_flags -o "$work/embed_pkgconfig" "$example_dir/main.c" \
   $(pkg-config --cflags --libs pitboss) -Wl,-rpath,"$libdir"
 "$work/embed_pkgconfig"
 
 # 2. find_package(pitboss CONFIG)
 cmake -S "$example_dir" -B "$work/cmake-build" -G Ninja -DCMAKE_C_COMPILER="$cc" \
-  -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_RPATH="$libdir" >"$work/configure.log"
+  -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_RPATH="$libdir" \
+  -DCMAKE_C_FLAGS="$extra_flags" -DCMAKE_EXE_LINKER_FLAGS="$extra_flags" >"$work/configure.log"
 cmake --build "$work/cmake-build" >"$work/build.log"
 "$work/cmake-build/embed_c"
 echo "OK: embed_c built and ran via pkg-config and find_package"
