@@ -73,12 +73,13 @@ enum class ValueKind : uint8_t {
 // of a kind; kMessage gives "message", use Value::TypeName for the full name).
 absl::string_view ValueKindName(ValueKind kind);
 
-// The definition's ranges for timestamps (0001-01-01T00:00:00Z through
-// 9999-12-31T23:59:59.999999999Z) and durations (about +-10000 years).
+// The definition's range for timestamps: 0001-01-01T00:00:00Z through
+// 9999-12-31T23:59:59.999999999Z. Durations are limited to what int64
+// nanoseconds hold (about +-292 years), as the conformance suite expects (e.g.
+// timestamp('9999-12-31T23:59:59Z') - timestamp('0001-01-01T00:00:00Z') is a
+// range error); see time_util.h.
 inline constexpr int64_t kMinTimestampSeconds = -62135596800;
 inline constexpr int64_t kMaxTimestampSeconds = 253402300799;
-inline constexpr int64_t kMaxDurationSeconds = 315576000000;
-inline constexpr int64_t kMinDurationSeconds = -315576000000;
 
 class Value {
  public:
