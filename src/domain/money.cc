@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "src/common/status_macros.h"
@@ -115,6 +116,20 @@ absl::StatusOr<v1::Money> SubtractMoney(const v1::Money& a, const v1::Money& b,
   PITBOSS_ASSIGN_OR_RETURN(int64_t diff,
                            CheckedSubtract(a.minor_units(), b.minor_units(), field));
   return MakeMoney(diff, currency);
+}
+
+absl::Status AddToMoney(v1::Money* target, const v1::Money& delta,
+                        absl::string_view field) {
+  PITBOSS_ASSIGN_OR_RETURN(v1::Money sum, AddMoney(*target, delta, field));
+  *target = std::move(sum);
+  return absl::OkStatus();
+}
+
+absl::Status SubtractFromMoney(v1::Money* target, const v1::Money& delta,
+                               absl::string_view field) {
+  PITBOSS_ASSIGN_OR_RETURN(v1::Money diff, SubtractMoney(*target, delta, field));
+  *target = std::move(diff);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<int> CompareMoney(const v1::Money& a, const v1::Money& b,

@@ -53,6 +53,13 @@ absl::StatusOr<v1::Money> AddMoney(const v1::Money& a, const v1::Money& b,
 absl::StatusOr<v1::Money> SubtractMoney(const v1::Money& a, const v1::Money& b,
                                         absl::string_view field);
 
+// *target += delta / *target -= delta (target may be unset). *target is
+// unchanged on error.
+absl::Status AddToMoney(v1::Money* target, const v1::Money& delta,
+                        absl::string_view field);
+absl::Status SubtractFromMoney(v1::Money* target, const v1::Money& delta,
+                               absl::string_view field);
+
 // Compares amounts of the same currency: <0, 0, >0.
 absl::StatusOr<int> CompareMoney(const v1::Money& a, const v1::Money& b,
                                  absl::string_view field);
