@@ -99,9 +99,10 @@ class FlatMap final : public MapValue {
 
 constexpr size_t kLinearMapMax = 8;
 
-void AppendQuoted(std::string* out, absl::string_view s) {
+// Strings keep their UTF-8 text; bytes escape everything non-ASCII.
+void AppendQuoted(std::string* out, absl::string_view s, bool bytes) {
   out->push_back('"');
-  out->append(absl::CEscape(s));
+  out->append(bytes ? absl::CEscape(s) : absl::Utf8SafeCEscape(s));
   out->push_back('"');
 }
 
@@ -200,12 +201,12 @@ std::string Value::DebugString() const {
     case ValueKind::kDouble: return FormatDouble(d_);
     case ValueKind::kString: {
       std::string out;
-      AppendQuoted(&out, string_value());
+      AppendQuoted(&out, string_value(), false);
       return out;
     }
     case ValueKind::kBytes: {
       std::string out = "b";
-      AppendQuoted(&out, bytes_value());
+      AppendQuoted(&out, bytes_value(), true);
       return out;
     }
     case ValueKind::kType: return absl::StrCat("type(", type_value(), ")");
