@@ -228,7 +228,16 @@ absl::Status StoreElement(Message* m, const FieldDescriptor* f, const Value& v, 
       return absl::OkStatus();
     case FieldDescriptor::CPPTYPE_FLOAT: {
       if (!v.IsDouble()) return TypeMismatch(f, v);
-      float x = static_cast<float>(v.double_value());
+      // Out-of-range doubles become +-infinity (a plain cast would be UB).
+      const double d = v.double_value();
+      float x;
+      if (d > std::numeric_limits<float>::max()) {
+        x = std::numeric_limits<float>::infinity();
+      } else if (d < std::numeric_limits<float>::lowest()) {
+        x = -std::numeric_limits<float>::infinity();
+      } else {
+        x = static_cast<float>(d);
+      }
       rep ? r->AddFloat(m, f, x) : r->SetFloat(m, f, x);
       return absl::OkStatus();
     }

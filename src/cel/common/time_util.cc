@@ -149,7 +149,7 @@ Value ParseTimestamp(google::protobuf::Arena* arena, absl::string_view s) {
     return bad();
   }
   if (pos != s.size()) return bad();
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return bad();
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return bad();
   absl::CivilSecond cs(year, month, day, hour, minute, second);
   if (cs.day() != day || cs.month() != month) return bad();  // e.g. Feb 30
   if (year == 0) return RangeError(arena);

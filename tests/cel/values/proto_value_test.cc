@@ -259,6 +259,22 @@ TEST_F(ProtoValueTest, NewMessageRangeAndTypeErrors) {
   EXPECT_EQ(ErrorOf(make("i32", boom)), "boom");
 }
 
+TEST_F(ProtoValueTest, FloatFieldsSaturateToInfinity) {
+  std::vector<FieldInit> f = {{"f", Value::Double(1.4e55)}};
+  Value m = NewMessage("test.v1.All", f, ctx_);
+  ASSERT_TRUE(m.IsMessage());
+  EXPECT_EQ(Field(m.message_value(), "f").double_value(), INFINITY);
+  std::vector<FieldInit> g = {{"f", Value::Double(-9.9e100)}};
+  m = NewMessage("test.v1.All", g, ctx_);
+  EXPECT_EQ(Field(m.message_value(), "f").double_value(), -INFINITY);
+  // Float precision is lost on the way in: 1.333f != 1.333.
+  std::vector<FieldInit> h = {{"value", Value::Double(1.333)}};
+  Value w = NewMessage("google.protobuf.FloatValue", h, ctx_);
+  ASSERT_TRUE(w.IsDouble());
+  EXPECT_NE(w.double_value(), 1.333);
+  EXPECT_EQ(w.double_value(), static_cast<double>(1.333f));
+}
+
 TEST_F(ProtoValueTest, NewWellKnownTypesUnwrap) {
   std::vector<FieldInit> f = {{"value", Value::Int(5)}};
   Value w = NewMessage("google.protobuf.Int32Value", f, ctx_);
