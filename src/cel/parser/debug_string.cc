@@ -6,13 +6,35 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "src/cel/parser/literals.h"
 
 namespace pitboss {
 namespace cel {
 namespace {
 
+// Length of the valid UTF-8 sequence of 2-4 bytes at s[i], or 0.
+size_t Utf8SequenceAt(absl::string_view s, size_t i) {
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  const size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
+                     : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+  if (len == 0 || i + len > s.size()) return 0;
+  size_t count = 0;
+  size_t bad = 0;
+  return parser_internal::ValidateUtf8(s.substr(i, len), &count, &bad) ? len : 0;
+}
+
+// Escapes quotes, backslashes and control characters; printable UTF-8 stays
+// as is (also inside bytes, where other bytes >= 0x80 become \xHH).
 void AppendEscaped(absl::string_view s, bool bytes, std::string* out) {
-  for (unsigned char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (bytes && c >= 0x80) {
+      if (size_t len = Utf8SequenceAt(s, i)) {
+        out->append(s.data() + i, len);
+        i += len - 1;
+        continue;
+      }
+    }
     switch (c) {
       case '\a':
         out->append("\\a");
@@ -259,9 +281,10 @@ std::string ConstantDebugString(const Constant& c) {
       const double v = c.double_value;
       if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
       if (std::isnan(v)) return "NaN";
-      // Shortest round-trip form; plain notation below 1e21 like Go's %v.
+      // Shortest round-trip digits; exponent notation from 1e6 up and for
+      // tiny values (the layout of the conformance data).
       char buf[64];
-      const bool plain = std::fabs(v) < 1e21 && (v == 0 || std::fabs(v) >= 1e-4);
+      const bool plain = std::fabs(v) < 1e6 && (v == 0 || std::fabs(v) >= 1e-6);
       auto r = std::to_chars(buf, buf + sizeof(buf), v,
                              plain ? std::chars_format::fixed : std::chars_format::scientific);
       return std::string(buf, r.ptr);

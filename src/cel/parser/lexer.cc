@@ -182,7 +182,7 @@ class Lexer {
 
   Token LexNumber(size_t start) {
     size_t p = start;
-    if (text_[p] == '0' && (At(p + 1) == 'x' || At(p + 1) == 'X') && IsHexDigit(At(p + 2))) {
+    if (text_[p] == '0' && At(p + 1) == 'x' && IsHexDigit(At(p + 2))) {  // lowercase only
       p += 2;
       while (p < text_.size() && IsHexDigit(text_[p])) ++p;
       if (At(p) == 'u' || At(p) == 'U') return Make(TokenKind::kUint, start, p + 1);

@@ -15,6 +15,8 @@ namespace {
 constexpr char kLegacyAccumulatorVar[] = "__result__";
 // Iteration variable of cel.bind's empty loop.
 constexpr char kUnusedIterVar[] = "#unused";
+// Holds the target of optMap / optFlatMap.
+constexpr char kOptionalVar[] = "@opt";
 
 enum class MacroKind {
   kHas,
@@ -124,50 +126,7 @@ class Builder {
   }
   ExprPtr EmptyMap() { return std::make_unique<Expr>(ctx_.NextId(offset_), MapExpr{}); }
 
-  // Deep copy with fresh ids that keep the positions of the originals.
-  ExprPtr Copy(const Expr& e) {
-    Expr copy = CloneExpr(e);
-    Renumber(copy);
-    return std::make_unique<Expr>(std::move(copy));
-  }
-
  private:
-  int64_t Fresh(int64_t old_id) {
-    int32_t off = ctx_.OffsetOf(old_id);
-    return ctx_.NextId(off >= 0 ? off : offset_);
-  }
-  void RenumberPtr(ExprPtr& p) {
-    if (p != nullptr) Renumber(*p);
-  }
-  void Renumber(Expr& e) {
-    e.id = Fresh(e.id);
-    if (auto* s = e.as_select()) {
-      RenumberPtr(s->operand);
-    } else if (auto* c = e.as_call()) {
-      RenumberPtr(c->target);
-      for (auto& a : c->args) RenumberPtr(a);
-    } else if (auto* l = e.as_list()) {
-      for (auto& x : l->elements) RenumberPtr(x);
-    } else if (auto* st = e.as_struct()) {
-      for (auto& en : st->entries) {
-        en.id = Fresh(en.id);
-        RenumberPtr(en.value);
-      }
-    } else if (auto* m = e.as_map()) {
-      for (auto& en : m->entries) {
-        en.id = Fresh(en.id);
-        RenumberPtr(en.key);
-        RenumberPtr(en.value);
-      }
-    } else if (auto* co = e.as_comprehension()) {
-      RenumberPtr(co->iter_range);
-      RenumberPtr(co->accu_init);
-      RenumberPtr(co->loop_condition);
-      RenumberPtr(co->loop_step);
-      RenumberPtr(co->result);
-    }
-  }
-
   MacroContext& ctx_;
   int32_t offset_;
 };
@@ -328,24 +287,27 @@ Expr ExpandMacro(MacroContext& ctx, const MacroOptions& options, int64_t call_id
     }
     case MacroKind::kOptMap:
     case MacroKind::kOptFlatMap: {
+      // opt.optMap(x, e) is, with the target evaluated once (bound to @opt
+      // instead of copied, so chains of optMap stay linear in size):
+      //   cel.bind(@opt, opt,
+      //     @opt.hasValue() ? optional.of(cel.bind(x, @opt.value(), e))
+      //                     : optional.none())
+      // optFlatMap is the same without the optional.of() wrapper.
       std::string v;
       if (!var_name(0, &v)) return ErrorNode(call_id);
-      ExprPtr value = b.MemberCall("value", b.Copy(*target));
-      ExprPtr has_value = b.MemberCall("hasValue", std::move(target));
-      Expr bound = Fold(b.NewId(), kUnusedIterVar, "", b.List(nullptr), v,
-                        std::move(value), b.Lit(Constant::Bool(false)), b.Ident(v),
-                        std::move(args[1]));
-      ExprPtr bound_ptr = std::make_unique<Expr>(std::move(bound));
+      ExprPtr bound = std::make_unique<Expr>(
+          Fold(b.NewId(), kUnusedIterVar, "", b.List(nullptr), v,
+               b.MemberCall("value", b.Ident(kOptionalVar)), b.Lit(Constant::Bool(false)),
+               b.Ident(v), std::move(args[1])));
       ExprPtr then_branch = kind == MacroKind::kOptMap
-                                ? b.Call1("optional.of", std::move(bound_ptr))
-                                : std::move(bound_ptr);
-      ExprPtr none = b.Call("optional.none", {});
-      CallExpr ternary;
-      ternary.function = op::kConditional;
-      ternary.args.push_back(std::move(has_value));
-      ternary.args.push_back(std::move(then_branch));
-      ternary.args.push_back(std::move(none));
-      return Expr(call_id, std::move(ternary));
+                                ? b.Call1("optional.of", std::move(bound))
+                                : std::move(bound);
+      ExprPtr ternary =
+          b.Call3(op::kConditional, b.MemberCall("hasValue", b.Ident(kOptionalVar)),
+                  std::move(then_branch), b.Call("optional.none", {}));
+      return Fold(call_id, kUnusedIterVar, "", b.List(nullptr), kOptionalVar,
+                  std::move(target), b.Lit(Constant::Bool(false)), b.Ident(kOptionalVar),
+                  std::move(ternary));
     }
     case MacroKind::kHas:
     case MacroKind::kNone:

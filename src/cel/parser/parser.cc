@@ -17,6 +17,7 @@
 #include "src/cel/parser/parser.h"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -131,8 +132,8 @@ class Parser final : public parser_internal::MacroContext {
     if (halted_) return;
     errors_.push_back({offset, std::move(message)});
     if (static_cast<int>(errors_.size()) >= std::max(1, options_.max_error_recoveries)) {
-      errors_.push_back({offset, absl::StrCat("error recovery limit exceeded: ",
-                                              options_.max_error_recoveries)});
+      errors_.push_back({-1, absl::StrCat("error recovery limit exceeded: ",
+                                          options_.max_error_recoveries)});
       halted_ = true;
     }
   }
@@ -885,8 +886,13 @@ ParseResult ParseWithDiagnostics(absl::string_view source, const ParserOptions& 
   }
 
   // Order by position (stable) and keep one error per position.
-  std::stable_sort(errors.begin(), errors.end(),
-                   [](const RawError& a, const RawError& b) { return a.offset < b.offset; });
+  // Errors without a position (limits) go last.
+  auto key = [](const RawError& e) {
+    return e.offset < 0 ? std::numeric_limits<int32_t>::max() : e.offset;
+  };
+  std::stable_sort(errors.begin(), errors.end(), [&key](const RawError& a, const RawError& b) {
+    return key(a) < key(b);
+  });
   int32_t last = -2;
   for (RawError& e : errors) {
     if (e.offset == last && e.offset >= 0) continue;
