@@ -23,53 +23,107 @@ size_t Utf8SequenceAt(absl::string_view s, size_t i) {
   return parser_internal::ValidateUtf8(s.substr(i, len), &count, &bad) ? len : 0;
 }
 
-// Escapes quotes, backslashes and control characters; printable UTF-8 stays
-// as is (also inside bytes, where other bytes >= 0x80 become \xHH).
-void AppendEscaped(absl::string_view s, bool bytes, std::string* out) {
-  for (size_t i = 0; i < s.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (bytes && c >= 0x80) {
-      if (size_t len = Utf8SequenceAt(s, i)) {
-        out->append(s.data() + i, len);
-        i += len - 1;
-        continue;
+// Decodes the UTF-8 sequence at s[i] (valid input); sets *len.
+uint32_t DecodeAt(absl::string_view s, size_t i, size_t* len) {
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) {
+    *len = 1;
+    return c;
+  }
+  *len = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+  uint32_t cp = c & (c < 0xE0 ? 0x1F : c < 0xF0 ? 0x0F : 0x07);
+  for (size_t k = 1; k < *len && i + k < s.size(); ++k) {
+    cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  }
+  return cp;
+}
+
+// Code points printed escaped: controls, format characters, separators other
+// than the ASCII space, private use and (approximately) unassigned ones.
+bool Unprintable(uint32_t cp) {
+  struct Range {
+    uint32_t lo, hi;
+  };
+  static constexpr Range kRanges[] = {
+      {0x0000, 0x001F},   {0x007F, 0x00A0},   {0x00AD, 0x00AD},   {0x0600, 0x0605},
+      {0x061C, 0x061C},   {0x06DD, 0x06DD},   {0x070F, 0x070F},   {0x1680, 0x1680},
+      {0x180E, 0x180E},   {0x2000, 0x200F},   {0x2028, 0x202F},   {0x205F, 0x2064},
+      {0x2066, 0x206F},   {0x3000, 0x3000},   {0xD800, 0xF8FF},   {0xFEFF, 0xFEFF},
+      {0xFFF9, 0xFFFB},   {0xFFFE, 0xFFFF},   {0x110BD, 0x110BD}, {0x1BCA0, 0x1BCA3},
+      {0x1D173, 0x1D17A}, {0x40000, 0xDFFFF}, {0xE0001, 0xE007F}, {0xF0000, 0x10FFFF},
+  };
+  for (const Range& r : kRanges) {
+    if (cp >= r.lo && cp <= r.hi) return true;
+  }
+  return false;
+}
+
+void AppendEscapedByte(unsigned char c, std::string* out) {
+  switch (c) {
+    case '\a':
+      out->append("\\a");
+      return;
+    case '\b':
+      out->append("\\b");
+      return;
+    case '\f':
+      out->append("\\f");
+      return;
+    case '\n':
+      out->append("\\n");
+      return;
+    case '\r':
+      out->append("\\r");
+      return;
+    case '\t':
+      out->append("\\t");
+      return;
+    case '\v':
+      out->append("\\v");
+      return;
+    case '"':
+      out->append("\\\"");
+      return;
+    case '\\':
+      out->append("\\\\");
+      return;
+    default:
+      if (c < 0x20 || c >= 0x7F) {
+        absl::StrAppendFormat(out, "\\x%02x", c);
+      } else {
+        out->push_back(static_cast<char>(c));
       }
+  }
+}
+
+// Strings: printable code points stay, others become \xHH / \uHHHH /
+// \UHHHHHHHH. Bytes: printable UTF-8 sequences stay, other bytes are \xHH.
+void AppendEscaped(absl::string_view s, bool bytes, std::string* out) {
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      AppendEscapedByte(c, out);
+      ++i;
+      continue;
     }
-    switch (c) {
-      case '\a':
-        out->append("\\a");
-        break;
-      case '\b':
-        out->append("\\b");
-        break;
-      case '\f':
-        out->append("\\f");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      case '\v':
-        out->append("\\v");
-        break;
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      default:
-        if (c < 0x20 || c == 0x7F || (bytes && c >= 0x80)) {
-          absl::StrAppendFormat(out, "\\x%02x", c);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
+    size_t len = bytes ? Utf8SequenceAt(s, i) : 1;
+    if (len == 0) {
+      AppendEscapedByte(c, out);
+      ++i;
+      continue;
     }
+    const uint32_t cp = DecodeAt(s, i, &len);
+    if (!Unprintable(cp)) {
+      out->append(s.data() + i, len);
+    } else if (bytes) {
+      AppendEscapedByte(c, out);
+      len = 1;
+    } else if (cp < 0x10000) {
+      absl::StrAppendFormat(out, "\\u%04x", cp);
+    } else {
+      absl::StrAppendFormat(out, "\\U%08x", cp);
+    }
+    i += len;
   }
 }
 
