@@ -1,0 +1,123 @@
+// Instrument holder name vs the account holder's names (see
+// name_match_features.h).
+#include "src/risk/name_match_features.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "src/common/status_macros.h"
+
+namespace pitboss {
+namespace risk {
+namespace {
+
+absl::string_view HolderNameField(const v1::PaymentInstrument& instrument) {
+  switch (instrument.details_case()) {
+    case v1::PaymentInstrument::kCard:
+      return ".card.holder_name";
+    case v1::PaymentInstrument::kBankAccount:
+      return ".bank_account.holder_name";
+    case v1::PaymentInstrument::kEWallet:
+      return ".e_wallet.holder_name";
+    case v1::PaymentInstrument::kCryptoOnramp:
+      return ".crypto_onramp.holder_name";
+    default:
+      return "";
+  }
+}
+
+v1::NameMatch ToFeature(domain::NameMatchKind kind) {
+  switch (kind) {
+    case domain::NameMatchKind::kExact:
+      return v1::NAME_MATCH_EXACT;
+    case domain::NameMatchKind::kNormalized:
+      return v1::NAME_MATCH_NORMALIZED;
+    case domain::NameMatchKind::kTokenReordered:
+      return v1::NAME_MATCH_TOKEN_REORDERED;
+    case domain::NameMatchKind::kNoMatch:
+      break;
+  }
+  return v1::NAME_MATCH_NO_MATCH;
+}
+
+// Compares the canonical candidate with one registered spelling; keeps the best.
+absl::Status CompareVariant(const domain::NameMatcher& matcher, absl::string_view candidate,
+                            const domain::CanonicalName& canonical_candidate,
+                            absl::string_view registered, absl::string_view field,
+                            bool& any_registered, domain::NameMatchKind& best) {
+  if (registered.empty()) return absl::OkStatus();
+  any_registered = true;
+  PITBOSS_ASSIGN_OR_RETURN(domain::CanonicalName variant,
+                           matcher.Canonicalize(registered, field));
+  const domain::NameMatchKind kind = registered == candidate
+                                         ? domain::NameMatchKind::kExact
+                                         : domain::NameMatcher::Compare(canonical_candidate,
+                                                                        variant);
+  if (kind > best) best = kind;
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+const std::string& HolderName(const v1::PaymentInstrument& instrument) {
+  switch (instrument.details_case()) {
+    case v1::PaymentInstrument::kCard:
+      return instrument.card().holder_name();
+    case v1::PaymentInstrument::kBankAccount:
+      return instrument.bank_account().holder_name();
+    case v1::PaymentInstrument::kEWallet:
+      return instrument.e_wallet().holder_name();
+    case v1::PaymentInstrument::kCryptoOnramp:
+      return instrument.crypto_onramp().holder_name();
+    default:
+      return v1::Card::default_instance().holder_name();  // ""
+  }
+}
+
+absl::Status AddNameMatchFeatures(const v1::Account& account,
+                                  const risk_internal::EventSubject& subject,
+                                  const domain::NameMatcher& matcher,
+                                  v1::Features* features) {
+  if (subject.instrument == nullptr) {
+    features->set_holder_name_match(v1::NAME_MATCH_NOT_APPLICABLE);
+    return absl::OkStatus();
+  }
+  const std::string& candidate = HolderName(*subject.instrument);
+  if (candidate.empty()) {
+    features->set_holder_name_match(v1::NAME_MATCH_NO_HOLDER_NAME);
+    return absl::OkStatus();
+  }
+  PITBOSS_ASSIGN_OR_RETURN(
+      domain::CanonicalName canonical,
+      matcher.Canonicalize(candidate, absl::StrCat(subject.instrument_field,
+                                                   HolderNameField(*subject.instrument))));
+  bool any_registered = false;
+  domain::NameMatchKind best = domain::NameMatchKind::kNoMatch;
+  const auto& names = account.profile().names();
+  for (int i = 0; i < names.size(); ++i) {
+    const v1::PersonName& name = names.Get(i);
+    PITBOSS_RETURN_IF_ERROR(CompareVariant(
+        matcher, candidate, canonical, name.full_name(),
+        absl::StrCat("account.profile.names[", i, "].full_name"), any_registered, best));
+    if (!name.family_name().empty() || !name.given_name().empty()) {
+      std::string split = name.family_name();
+      if (!split.empty() && !name.given_name().empty()) split.push_back(' ');
+      split.append(name.given_name());
+      PITBOSS_RETURN_IF_ERROR(CompareVariant(
+          matcher, candidate, canonical, split,
+          absl::StrCat("account.profile.names[", i, "].family_name/given_name"),
+          any_registered, best));
+    }
+  }
+  if (!any_registered) {
+    features->set_holder_name_match(v1::NAME_MATCH_NO_HOLDER_NAME);
+    return absl::OkStatus();
+  }
+  const v1::NameMatch match = ToFeature(best);
+  features->set_holder_name_match(match);
+  features->set_holder_name_mismatch(match == v1::NAME_MATCH_NO_MATCH);
+  return absl::OkStatus();
+}
+
+}  // namespace risk
+}  // namespace pitboss
