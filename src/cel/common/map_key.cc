@@ -47,20 +47,20 @@ bool MapKeyEquals(const Value& a, const Value& b) {
       switch (b.kind()) {
         case ValueKind::kInt: return a.int_value() == b.int_value();
         case ValueKind::kUint: return CompareIntUint(a.int_value(), b.uint_value()) == 0;
-        case ValueKind::kDouble: return CompareIntDouble(a.int_value(), b.double_value()) == 0;
+        case ValueKind::kDouble: return ExactCompareIntDouble(a.int_value(), b.double_value()) == 0;
         default: return false;
       }
     case ValueKind::kUint:
       switch (b.kind()) {
         case ValueKind::kInt: return CompareIntUint(b.int_value(), a.uint_value()) == 0;
         case ValueKind::kUint: return a.uint_value() == b.uint_value();
-        case ValueKind::kDouble: return CompareUintDouble(a.uint_value(), b.double_value()) == 0;
+        case ValueKind::kDouble: return ExactCompareUintDouble(a.uint_value(), b.double_value()) == 0;
         default: return false;
       }
     case ValueKind::kDouble:
       switch (b.kind()) {
-        case ValueKind::kInt: return CompareIntDouble(b.int_value(), a.double_value()) == 0;
-        case ValueKind::kUint: return CompareUintDouble(b.uint_value(), a.double_value()) == 0;
+        case ValueKind::kInt: return ExactCompareIntDouble(b.int_value(), a.double_value()) == 0;
+        case ValueKind::kUint: return ExactCompareUintDouble(b.uint_value(), a.double_value()) == 0;
         case ValueKind::kDouble: return a.double_value() == b.double_value();
         default: return false;
       }

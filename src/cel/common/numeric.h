@@ -1,6 +1,6 @@
-// Exact comparisons between int64, uint64 and double (no lossy conversions):
-// CEL compares numbers by mathematical value across kinds, so 2^63 as a double
-// is greater than every int and 1.5 sits strictly between 1 and 2.
+// Comparisons between int64, uint64 and double. int vs uint is exact; int/uint
+// vs double follows CEL's definition (see CompareIntDouble); map keys use the
+// exact variants.
 #ifndef PITBOSS_SRC_CEL_COMMON_NUMERIC_H_
 #define PITBOSS_SRC_CEL_COMMON_NUMERIC_H_
 
@@ -33,7 +33,27 @@ inline int CompareIntUint(int64_t a, uint64_t b) {
   return CompareSame(static_cast<uint64_t>(a), b);
 }
 
+// CEL's int/uint-vs-double ordering (as cel-go and the conformance suite
+// define it): the integer converts to double, after range checks that place
+// doubles beyond the integer range strictly outside it. So
+// 9223372036854775807 == 9223372036854775808.0 (the int rounds to 2^63).
 inline int CompareIntDouble(int64_t a, double d) {
+  if (std::isnan(d)) return kUnordered;
+  if (d < -kTwoPow63) return 1;
+  if (d > kTwoPow63) return -1;
+  return CompareDouble(static_cast<double>(a), d);
+}
+
+inline int CompareUintDouble(uint64_t a, double d) {
+  if (std::isnan(d)) return kUnordered;
+  if (d < 0) return 1;
+  if (d > kTwoPow64) return -1;
+  return CompareDouble(static_cast<double>(a), d);
+}
+
+// Exact (mathematical) comparisons, used for map keys where equal keys must
+// hash equally: 9223372036854775807 and 2^63 are different keys.
+inline int ExactCompareIntDouble(int64_t a, double d) {
   if (std::isnan(d)) return kUnordered;
   if (d >= kTwoPow63) return -1;
   if (d < -kTwoPow63) return 1;
@@ -44,7 +64,7 @@ inline int CompareIntDouble(int64_t a, double d) {
   return frac > 0 ? -1 : (frac < 0 ? 1 : 0);
 }
 
-inline int CompareUintDouble(uint64_t a, double d) {
+inline int ExactCompareUintDouble(uint64_t a, double d) {
   if (std::isnan(d)) return kUnordered;
   if (d < 0) return 1;
   if (d >= kTwoPow64) return -1;

@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/dynamic_message.h"
+#include "google/protobuf/util/json_util.h"
 #include "src/cel/common/map_key.h"
 #include "src/common/status_macros.h"
 #include "src/cel/common/time_util.h"
@@ -328,13 +329,15 @@ absl::Status SetJsonValue(const Value& v, Message* out, EvalContext& ctx) {
     case ValueKind::kList:
       return ValueToMessage(v, r->MutableMessage(out, d->FindFieldByNumber(6)), ctx);
     case ValueKind::kMessage: {
-      WellKnownType w = GetWellKnownType(v.message_value()->GetDescriptor());
-      if (w == WellKnownType::kValue) {
-        out->CopyFrom(*v.message_value());
-        return absl::OkStatus();
+      // Other messages through their proto3 JSON form (FieldMask -> "a,b",
+      // Empty -> {}, ordinary messages -> objects).
+      std::string json;
+      if (!google::protobuf::util::MessageToJsonString(*v.message_value(), &json).ok() ||
+          !google::protobuf::util::JsonStringToMessage(json, out).ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("cannot convert ", v.TypeName(), " to google.protobuf.Value"));
       }
-      return absl::InvalidArgumentError(
-          absl::StrCat("cannot convert ", v.TypeName(), " to google.protobuf.Value"));
+      return absl::OkStatus();
     }
     default:
       return absl::InvalidArgumentError(
@@ -469,10 +472,15 @@ absl::Status SetField(Message* m, const FieldDescriptor* f, const Value& v, Eval
     }
     return absl::OkStatus();
   }
-  if (v.IsNull() && f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
-      GetWellKnownType(f->message_type()) != WellKnownType::kValue) {
-    r->ClearField(m, f);  // null leaves a message (or wrapper) field unset
-    return absl::OkStatus();
+  if (v.IsNull() && f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+    WellKnownType w = GetWellKnownType(f->message_type());
+    if (w == WellKnownType::kListValue || w == WellKnownType::kStruct) {
+      return absl::InvalidArgumentError("unsupported field type");
+    }
+    if (w != WellKnownType::kValue) {
+      r->ClearField(m, f);  // null leaves a message (or wrapper) field unset
+      return absl::OkStatus();
+    }
   }
   return StoreElement(m, f, v, ctx);
 }

@@ -490,9 +490,8 @@ Value TimestampAccessorTz(Args args, EvalContext& ctx) {
 Value DurationHours(Args args, EvalContext&) { return Value::Int(args[0].seconds() / 3600); }
 Value DurationMinutes(Args args, EvalContext&) { return Value::Int(args[0].seconds() / 60); }
 Value DurationSeconds(Args args, EvalContext&) { return Value::Int(args[0].seconds()); }
-Value DurationMillis(Args args, EvalContext&) {
-  return Value::Int(static_cast<int64_t>(TotalNanos(args[0]) / 1000000));
-}
+// The milliseconds component (not the total, unlike hours/minutes/seconds).
+Value DurationMillis(Args args, EvalContext&) { return Value::Int(args[0].nanos() / 1000000); }
 
 struct Row {
   const char* function;

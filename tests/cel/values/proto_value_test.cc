@@ -13,6 +13,8 @@
 #include "google/protobuf/any.pb.h"
 #include "google/protobuf/arena.h"
 #include "google/protobuf/duration.pb.h"
+#include "google/protobuf/empty.pb.h"
+#include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -252,6 +254,16 @@ TEST_F(ProtoValueTest, NewMessageRangeAndTypeErrors) {
   EXPECT_THAT(ErrorOf(make("s", Value::Int(1))), HasSubstr("type mismatch"));
   EXPECT_THAT(ErrorOf(make("ts", Value::Int(1))), HasSubstr("type mismatch"));
   EXPECT_THAT(ErrorOf(make("i32", Value::Null())), HasSubstr("type mismatch"));
+  EXPECT_THAT(ErrorOf(make("ri", Value::Null())), HasSubstr("type mismatch"));
+  EXPECT_THAT(ErrorOf(make("m", Value::Null())), HasSubstr("type mismatch"));
+  // null may unset message fields, but not Struct / ListValue ones.
+  EXPECT_EQ(ErrorOf(make("lv", Value::Null())), "unsupported field type");
+  EXPECT_EQ(ErrorOf(make("st", Value::Null())), "unsupported field type");
+  EXPECT_TRUE(make("inner", Value::Null()).IsMessage());
+  EXPECT_TRUE(make("any", Value::Null()).IsMessage());
+  Value with_null_value = make("val", Value::Null());
+  ASSERT_TRUE(with_null_value.IsMessage());
+  EXPECT_TRUE(HasFieldByName(*with_null_value.message_value(), "val", ctx_).bool_value());
   EXPECT_EQ(ErrorOf(make("zzz", Value::Int(1))), "no such field: 'zzz'");
   EXPECT_THAT(ErrorOf(NewMessage("no.such.Msg", {}, ctx_)), HasSubstr("no.such.Msg"));
   // Error field values propagate unchanged.
@@ -273,6 +285,23 @@ TEST_F(ProtoValueTest, FloatFieldsSaturateToInfinity) {
   ASSERT_TRUE(w.IsDouble());
   EXPECT_NE(w.double_value(), 1.333);
   EXPECT_EQ(w.double_value(), static_cast<double>(1.333f));
+}
+
+TEST_F(ProtoValueTest, MessagesConvertToJsonValues) {
+  google::protobuf::FieldMask mask;
+  mask.add_paths("foo");
+  mask.add_paths("bar");
+  std::vector<FieldInit> f = {{"val", Value::Message(&mask)}};
+  Value m = NewMessage("test.v1.All", f, ctx_);
+  ASSERT_TRUE(m.IsMessage()) << m.DebugString();
+  EXPECT_EQ(Field(m.message_value(), "val").string_value(), "foo,bar");
+  google::protobuf::Empty empty;
+  std::vector<FieldInit> g = {{"val", Value::Message(&empty)}};
+  m = NewMessage("test.v1.All", g, ctx_);
+  ASSERT_TRUE(m.IsMessage());
+  Value v = Field(m.message_value(), "val");
+  ASSERT_TRUE(v.IsMap());
+  EXPECT_EQ(v.map_value()->size(), 0u);
 }
 
 TEST_F(ProtoValueTest, NewWellKnownTypesUnwrap) {

@@ -39,11 +39,16 @@ TEST_F(EqualityTest, NumbersCompareByValueAcrossKinds) {
   EXPECT_TRUE(Eq(Value::Uint(1), Value::Double(1.0)));
   EXPECT_FALSE(Eq(Value::Int(-1), Value::Uint(kMaxUint)));
   EXPECT_FALSE(Eq(Value::Int(1), Value::Double(1.5)));
-  // 2^63 as a double is not INT64_MAX (which it rounds from).
-  EXPECT_FALSE(Eq(Value::Int(kMaxInt), Value::Double(9223372036854775808.0)));
+  // Integers convert to double when compared with doubles (the definition's
+  // and cel-go's rule): INT64_MAX rounds to 2^63.
+  EXPECT_TRUE(Eq(Value::Int(kMaxInt), Value::Double(9223372036854775808.0)));
   EXPECT_TRUE(Eq(Value::Uint(uint64_t{1} << 63), Value::Double(9223372036854775808.0)));
   EXPECT_TRUE(Eq(Value::Int(kMinInt), Value::Double(-9223372036854775808.0)));
-  EXPECT_FALSE(Eq(Value::Uint(kMaxUint), Value::Double(18446744073709551616.0)));
+  EXPECT_TRUE(Eq(Value::Uint(kMaxUint), Value::Double(18446744073709551616.0)));
+  EXPECT_FALSE(Eq(Value::Uint(kMaxUint), Value::Double(18446744073709555712.0)));
+  EXPECT_FALSE(Eq(Value::Int(kMinInt), Value::Double(-9223372036854777856.0)));
+  // int vs uint stays exact.
+  EXPECT_FALSE(Eq(Value::Int(kMaxInt), Value::Uint(uint64_t{1} << 63)));
 }
 
 TEST_F(EqualityTest, NaNEqualsNothing) {
@@ -106,14 +111,21 @@ TEST(OrderingTest, ExactCrossKindComparisons) {
   EXPECT_EQ(CompareValues(Value::Int(-1), Value::Uint(0)), -1);
   EXPECT_EQ(CompareValues(Value::Uint(0), Value::Int(-1)), 1);
   EXPECT_EQ(CompareValues(Value::Int(kMaxInt), Value::Uint(uint64_t{1} << 63)), -1);
-  EXPECT_EQ(CompareValues(Value::Int(kMaxInt), Value::Double(9223372036854775808.0)), -1);
-  EXPECT_EQ(CompareValues(Value::Double(9223372036854775808.0), Value::Int(kMaxInt)), 1);
-  EXPECT_EQ(CompareValues(Value::Int(kMinInt), Value::Double(-9223372036854775808.0)), 0);
+  // Conformance: dyn(9223372036854775807) < 9223372036854775808.0 is false
+  // and <= is true; 9223372036854777857.0 (the next double) is greater.
+  EXPECT_EQ(CompareValues(Value::Int(kMaxInt), Value::Double(9223372036854775808.0)), 0);
+  EXPECT_EQ(CompareValues(Value::Int(kMaxInt), Value::Double(9223372036854777857.0)), -1);
+  EXPECT_EQ(CompareValues(Value::Double(9223372036854775808.0), Value::Int(kMaxInt)), 0);
+  EXPECT_EQ(CompareValues(Value::Int(kMinInt), Value::Double(-9223372036854775809.0)), 0);
+  EXPECT_EQ(CompareValues(Value::Int(kMinInt), Value::Double(-9223372036854777857.0)), 1);
   EXPECT_EQ(CompareValues(Value::Int(kMinInt), Value::Double(-1e19)), 1);
+  EXPECT_EQ(CompareValues(Value::Uint(kMaxUint), Value::Double(18446744073709590000.0)), -1);
+  EXPECT_EQ(CompareValues(Value::Double(18446744073709553665.0), Value::Uint(kMaxUint)), 1);
+  EXPECT_EQ(CompareValues(Value::Int(kMaxInt - 1), Value::Uint(uint64_t{kMaxInt})), -1);
   EXPECT_EQ(CompareValues(Value::Int(1), Value::Double(1.5)), -1);
   EXPECT_EQ(CompareValues(Value::Int(-1), Value::Double(-1.5)), 1);
   EXPECT_EQ(CompareValues(Value::Int(2), Value::Double(1.5)), 1);
-  EXPECT_EQ(CompareValues(Value::Uint(kMaxUint), Value::Double(18446744073709551616.0)), -1);
+  EXPECT_EQ(CompareValues(Value::Uint(kMaxUint), Value::Double(18446744073709551616.0)), 0);
   EXPECT_EQ(CompareValues(Value::Uint(0), Value::Double(-0.5)), 1);
   EXPECT_EQ(CompareValues(Value::Uint(1), Value::Double(0.5)), 1);
   EXPECT_EQ(CompareValues(Value::Double(1.0), Value::Uint(1)), 0);

@@ -191,6 +191,12 @@ TEST(MapKeyTest, HashAgreesWithEquality) {
     }
   }
   EXPECT_FALSE(MapKeyEquals(Value::Int(-1), Value::Uint(std::numeric_limits<uint64_t>::max())));
+  // Keys compare exactly (unlike ==): INT64_MAX and 2^63 are different keys.
+  EXPECT_FALSE(MapKeyEquals(Value::Int(std::numeric_limits<int64_t>::max()),
+                            Value::Double(9223372036854775808.0)));
+  EXPECT_TRUE(MapKeyEquals(Value::Uint(uint64_t{1} << 63), Value::Double(9223372036854775808.0)));
+  EXPECT_EQ(MapKeyHash(Value::Uint(uint64_t{1} << 63)),
+            MapKeyHash(Value::Double(9223372036854775808.0)));
   EXPECT_FALSE(MapKeyEquals(Value::StringView("1"), Value::Int(1)));
   EXPECT_FALSE(MapKeyEquals(Value::Bool(true), Value::Int(1)));
 }
