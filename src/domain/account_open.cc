@@ -23,9 +23,9 @@ absl::Status Invalid(absl::string_view field, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", what));
 }
 
-}  // namespace
-
-absl::Status ValidateCalendarDate(const v1::CalendarDate& date, absl::string_view field) {
+// A real date between 1900 and 2100 (caller_claims.h has the support-call
+// variant; this one is private to profile validation).
+absl::Status ValidateBirthDate(const v1::CalendarDate& date, absl::string_view field) {
   if (date.year() < 1900 || date.year() > 2100) {
     return Invalid(field, absl::StrCat("year out of range (", date.year(), ")"));
   }
@@ -36,6 +36,8 @@ absl::Status ValidateCalendarDate(const v1::CalendarDate& date, absl::string_vie
   }
   return absl::OkStatus();
 }
+
+}  // namespace
 
 absl::Status ValidateProfile(const v1::Profile& profile, absl::string_view field) {
   PITBOSS_RETURN_IF_ERROR(
@@ -55,7 +57,7 @@ absl::Status ValidateProfile(const v1::Profile& profile, absl::string_view field
     return Invalid(absl::StrCat(field, ".date_of_birth"), "missing");
   }
   PITBOSS_RETURN_IF_ERROR(
-      ValidateCalendarDate(profile.date_of_birth(), absl::StrCat(field, ".date_of_birth")));
+      ValidateBirthDate(profile.date_of_birth(), absl::StrCat(field, ".date_of_birth")));
   if (!profile.email().empty()) {
     const size_t at = profile.email().find('@');
     if (at == std::string::npos || at == 0 || at + 1 >= profile.email().size() ||

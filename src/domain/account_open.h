@@ -23,7 +23,6 @@ absl::StatusOr<v1::Account> OpenAccount(const v1::Event& event, absl::Time now);
 
 // Validators shared with profile changes. Errors name `field`.
 absl::Status ValidateProfile(const v1::Profile& profile, absl::string_view field);
-absl::Status ValidateCalendarDate(const v1::CalendarDate& date, absl::string_view field);
 absl::Status ValidateFactor(const v1::Factor& factor, absl::string_view field);
 
 }  // namespace domain
