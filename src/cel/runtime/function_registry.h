@@ -115,6 +115,14 @@ absl::Status RegisterStringsExtension(FunctionRegistry* registry);
 // The math extension (math_extension.cc).
 absl::Status RegisterMathExtension(FunctionRegistry* registry);
 
+// Optional values (optional.of/none/ofNonZeroValue, hasValue, value, or,
+// orValue, `_?._`, `_[?_]`, indexing an optional) under cel-go's ids
+// (optional_library.cc). Not part of StandardRegistry(): opt in together with
+// checker declarations for the same ids.
+absl::Status RegisterOptionalFunctions(FunctionRegistry* registry);
+// base64.encode / base64.decode (encoders_extension.cc); opt-in like optionals.
+absl::Status RegisterEncodersExtension(FunctionRegistry* registry);
+
 // Standard library + strings + math, built once; immutable and thread-safe.
 const FunctionRegistry& StandardRegistry();
 
