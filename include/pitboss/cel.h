@@ -153,6 +153,7 @@ class Activation {
     std::string name;
     Value value;
     bool unknown = false;
+    bool well_known_message = false;  // a WKT message to unwrap when read
   };
   // Null when unbound.
   const Entry* Find(absl::string_view name) const;

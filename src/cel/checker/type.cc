@@ -139,7 +139,7 @@ bool operator==(const CelType& a, const CelType& b) {
   return a.name() == b.name() && a.params() == b.params();
 }
 
-bool WellKnownType(absl::string_view name, CelType* out) {
+bool WellKnownCelType(absl::string_view name, CelType* out) {
   constexpr absl::string_view kPrefix = "google.protobuf.";
   if (name.substr(0, kPrefix.size()) != kPrefix) return false;
   absl::string_view n = name.substr(kPrefix.size());

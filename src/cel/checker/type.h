@@ -110,7 +110,7 @@ class CelType {
 // The CEL type of a well-known protobuf message, by full name: Timestamp,
 // Duration, the wrappers, Any / Value (dyn), Struct (map(string, dyn)),
 // ListValue (list(dyn)). Returns false for other names.
-bool WellKnownType(absl::string_view message_name, CelType* out);
+bool WellKnownCelType(absl::string_view message_name, CelType* out);
 
 }  // namespace cel
 }  // namespace pitboss

@@ -1,0 +1,315 @@
+// Node evaluation (see nodes.h).
+#include "src/cel/eval/nodes.h"
+
+#include <utility>
+
+#include "absl/container/inlined_vector.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "src/cel/common/proto_value.h"
+
+namespace pitboss {
+namespace cel {
+namespace eval_internal {
+
+Value NoSuchOverload(Frame& frame) { return frame.ctx->NoSuchOverload(); }
+
+Value MergeUnknowns(absl::Span<const Value> values, EvalContext& ctx) {
+  absl::InlinedVector<int64_t, 8> ids;
+  const Value* single = nullptr;
+  int count = 0;
+  for (const Value& v : values) {
+    if (!v.IsUnknown()) continue;
+    single = &v;
+    ++count;
+    for (int64_t id : v.unknown_ids()) ids.push_back(id);
+  }
+  if (count == 1) return *single;
+  return Value::Unknown(ctx.arena(), ids);
+}
+
+bool StrictPropagate(absl::Span<const Value> args, EvalContext& ctx, Value* out) {
+  const Value* first_error = nullptr;
+  bool unknown = false;
+  for (const Value& v : args) {
+    if (v.IsUnknown()) {
+      unknown = true;
+    } else if (v.IsError() && first_error == nullptr) {
+      first_error = &v;
+    }
+  }
+  if (unknown) {
+    *out = MergeUnknowns(args, ctx);
+    return true;
+  }
+  if (first_error != nullptr) {
+    *out = *first_error;
+    return true;
+  }
+  return false;
+}
+
+SelectNode::SelectNode(int64_t id, NodePtr operand, std::string field, bool test_only,
+                       const google::protobuf::Descriptor* descriptor,
+                       const google::protobuf::FieldDescriptor* field_descriptor)
+    : Node(id),
+      operand_(std::move(operand)),
+      field_(std::move(field)),
+      test_only_(test_only),
+      descriptor_(descriptor),
+      field_descriptor_(field_descriptor) {}
+
+Value SelectNode::Eval(Frame& frame) const {
+  return Apply(operand_->Eval(frame), frame);
+}
+
+Value SelectNode::Apply(const Value& operand, Frame& frame) const {
+  switch (operand.kind()) {
+    case ValueKind::kMessage: {
+      const google::protobuf::Message* msg = operand.message_value();
+      if (field_descriptor_ != nullptr && msg->GetDescriptor() == descriptor_) {
+        if (test_only_) return Value::Bool(HasField(*msg, field_descriptor_));
+        return GetField(*msg, field_descriptor_, *frame.ctx);
+      }
+      if (test_only_) return HasFieldByName(*msg, field_, *frame.ctx);
+      return GetFieldByName(*msg, field_, *frame.ctx);
+    }
+    case ValueKind::kMap: {
+      Value out;
+      bool found = operand.map_value()->Find(Value::StringView(field_), *frame.ctx, &out);
+      if (test_only_) return Value::Bool(found);
+      if (found) return out;
+      return frame.ctx->Error(
+          absl::NotFoundError(absl::StrCat("no such key: '", field_, "'")));
+    }
+    case ValueKind::kError:
+    case ValueKind::kUnknown:
+      return operand;
+    default:
+      return NoSuchOverload(frame);
+  }
+}
+
+NameNode::NameNode(int64_t id, std::string name, std::vector<Candidate> candidates,
+                   std::unique_ptr<Node> fallback)
+    : Node(id),
+      name_(std::move(name)),
+      candidates_(std::move(candidates)),
+      fallback_(std::move(fallback)) {}
+
+Value NameNode::Eval(Frame& frame) const {
+  for (const Candidate& c : candidates_) {
+    if (!frame.bound[c.slot]) continue;
+    Value v = frame.slots[c.slot];
+    for (const auto& sel : c.selects) v = sel->Apply(v, frame);
+    return v;
+  }
+  if (fallback_ != nullptr) return fallback_->Eval(frame);
+  return frame.ctx->Error(
+      absl::NotFoundError(absl::StrCat("undeclared reference to '", name_, "'")));
+}
+
+// The definition's && with commutative absorption: false wins over errors and
+// unknowns on either side; then unknowns (merged) win over errors.
+Value AndNode::Eval(Frame& frame) const {
+  Value lhs = lhs_->Eval(frame);
+  if (lhs.IsBool() && !lhs.bool_value()) return lhs;
+  Value rhs = rhs_->Eval(frame);
+  if (rhs.IsBool()) {
+    if (!rhs.bool_value()) return rhs;
+    if (lhs.IsBool()) return rhs;  // true && true
+  }
+  // At least one side is not a bool.
+  if (lhs.IsUnknown() || rhs.IsUnknown()) {
+    Value both[2] = {lhs, rhs};
+    return MergeUnknowns(both, *frame.ctx);
+  }
+  if (lhs.IsError()) return lhs;
+  if (rhs.IsError()) return rhs;
+  return NoSuchOverload(frame);
+}
+
+Value OrNode::Eval(Frame& frame) const {
+  Value lhs = lhs_->Eval(frame);
+  if (lhs.IsBool() && lhs.bool_value()) return lhs;
+  Value rhs = rhs_->Eval(frame);
+  if (rhs.IsBool()) {
+    if (rhs.bool_value()) return rhs;
+    if (lhs.IsBool()) return rhs;  // false || false
+  }
+  if (lhs.IsUnknown() || rhs.IsUnknown()) {
+    Value both[2] = {lhs, rhs};
+    return MergeUnknowns(both, *frame.ctx);
+  }
+  if (lhs.IsError()) return lhs;
+  if (rhs.IsError()) return rhs;
+  return NoSuchOverload(frame);
+}
+
+Value ConditionalNode::Eval(Frame& frame) const {
+  Value cond = cond_->Eval(frame);
+  if (cond.IsBool()) return cond.bool_value() ? then_->Eval(frame) : otherwise_->Eval(frame);
+  if (cond.IsErrorOrUnknown()) return cond;
+  return NoSuchOverload(frame);
+}
+
+Value NotStrictlyFalseNode::Eval(Frame& frame) const {
+  Value v = arg_->Eval(frame);
+  if (v.IsBool()) return v;
+  return Value::Bool(true);
+}
+
+int64_t ListNode::Size() const {
+  int64_t n = 1;
+  for (const NodePtr& e : elements_) n += e->Size();
+  return n;
+}
+
+Value ListNode::Eval(Frame& frame) const {
+  absl::InlinedVector<Value, 8> values;
+  values.reserve(elements_.size());
+  for (size_t i = 0; i < elements_.size(); ++i) {
+    Value v = elements_[i]->Eval(frame);
+    if (optional_[i]) {
+      if (v.IsOptional()) {
+        if (!v.optional_has_value()) continue;
+        v = v.optional_value();
+      } else if (!v.IsErrorOrUnknown()) {
+        return NoSuchOverload(frame);
+      }
+    }
+    values.push_back(v);
+  }
+  Value propagated;
+  if (StrictPropagate(values, *frame.ctx, &propagated)) return propagated;
+  return MakeList(frame.ctx->arena(), values);
+}
+
+int64_t MapNode::Size() const {
+  int64_t n = 1;
+  for (const Entry& e : entries_) n += e.key->Size() + e.value->Size();
+  return n;
+}
+
+Value MapNode::Eval(Frame& frame) const {
+  absl::InlinedVector<MapEntry, 8> entries;
+  entries.reserve(entries_.size());
+  for (const Entry& e : entries_) {
+    Value key = e.key->Eval(frame);
+    Value value = e.value->Eval(frame);
+    if (e.optional) {
+      if (value.IsOptional()) {
+        if (!value.optional_has_value()) continue;
+        value = value.optional_value();
+      } else if (!value.IsErrorOrUnknown()) {
+        return NoSuchOverload(frame);
+      }
+    }
+    entries.push_back(MapEntry{key, value});
+  }
+  return MakeMap(frame.ctx->arena(), entries);
+}
+
+int64_t StructNode::Size() const {
+  int64_t n = 1;
+  for (const Field& f : fields_) n += f.value->Size();
+  return n;
+}
+
+Value StructNode::Eval(Frame& frame) const {
+  absl::InlinedVector<FieldInit, 8> inits;
+  inits.reserve(fields_.size());
+  for (const Field& f : fields_) {
+    Value v = f.value->Eval(frame);
+    if (f.optional) {
+      if (v.IsOptional()) {
+        if (!v.optional_has_value()) continue;
+        v = v.optional_value();
+      } else if (!v.IsErrorOrUnknown()) {
+        return NoSuchOverload(frame);
+      }
+    }
+    inits.push_back(FieldInit{f.name, v});
+  }
+  return NewMessage(descriptor_, inits, *frame.ctx);
+}
+
+ComprehensionNode::ComprehensionNode(int64_t id, int iter_slot, int iter2_slot, int accu_slot,
+                                     NodePtr range, NodePtr accu_init, NodePtr loop_condition,
+                                     NodePtr loop_step, NodePtr result)
+    : Node(id),
+      iter_slot_(iter_slot),
+      iter2_slot_(iter2_slot),
+      accu_slot_(accu_slot),
+      range_(std::move(range)),
+      accu_init_(std::move(accu_init)),
+      loop_condition_(std::move(loop_condition)),
+      loop_step_(std::move(loop_step)),
+      result_(std::move(result)) {
+  body_cost_ = 1 + loop_condition_->Size() + loop_step_->Size();
+}
+
+int64_t ComprehensionNode::Size() const {
+  return 1 + range_->Size() + accu_init_->Size() + loop_condition_->Size() +
+         loop_step_->Size() + result_->Size();
+}
+
+namespace {
+
+Value LimitError(Frame& frame) {
+  return frame.ctx->Error(absl::ResourceExhaustedError(
+      frame.iterations_left < 0 ? "comprehension iteration limit exceeded"
+                                : "evaluation cost limit exceeded"));
+}
+
+}  // namespace
+
+Value ComprehensionNode::Eval(Frame& frame) const {
+  if (frame.exhausted) return LimitError(frame);
+  Value range = range_->Eval(frame);
+  if (range.IsErrorOrUnknown()) return range;
+  size_t n = 0;
+  const ListValue* list = nullptr;
+  const MapValue* map = nullptr;
+  if (range.IsList()) {
+    list = range.list_value();
+    n = list->size();
+  } else if (range.IsMap()) {
+    map = range.map_value();
+    n = map->size();
+  } else {
+    return NoSuchOverload(frame);
+  }
+  Value* slots = frame.slots;
+  slots[accu_slot_] = accu_init_->Eval(frame);
+  for (size_t i = 0; i < n; ++i) {
+    frame.steps_left -= body_cost_;
+    if (--frame.iterations_left < 0 || frame.steps_left < 0 || frame.exhausted) {
+      frame.exhausted = true;
+      return LimitError(frame);
+    }
+    if (list != nullptr) {
+      if (iter2_slot_ >= 0) {
+        slots[iter_slot_] = Value::Int(static_cast<int64_t>(i));
+        slots[iter2_slot_] = list->Get(i, *frame.ctx);
+      } else {
+        slots[iter_slot_] = list->Get(i, *frame.ctx);
+      }
+    } else {
+      slots[iter_slot_] = map->KeyAt(i, *frame.ctx);
+      if (iter2_slot_ >= 0) slots[iter2_slot_] = map->ValueAt(i, *frame.ctx);
+    }
+    Value cond = loop_condition_->Eval(frame);
+    if (!(cond.IsBool() && cond.bool_value())) {
+      if (frame.exhausted) return LimitError(frame);
+      break;
+    }
+    slots[accu_slot_] = loop_step_->Eval(frame);
+    if (frame.exhausted) return LimitError(frame);
+  }
+  return result_->Eval(frame);
+}
+
+}  // namespace eval_internal
+}  // namespace cel
+}  // namespace pitboss

@@ -1,0 +1,213 @@
+// The node kinds of a planned CEL program (see frame.h for the model).
+//
+// Each node evaluates its children and applies the definition's semantics:
+// strict calls propagate errors and unknowns (unknowns first, merged), the
+// logical operators absorb them (false && error == false, commutatively),
+// the conditional evaluates one branch, comprehensions run under the cost
+// budget.
+#ifndef PITBOSS_SRC_CEL_EVAL_NODES_H_
+#define PITBOSS_SRC_CEL_EVAL_NODES_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/types/span.h"
+#include "google/protobuf/descriptor.h"
+#include "src/cel/common/value.h"
+#include "src/cel/eval/frame.h"
+
+namespace pitboss {
+namespace cel {
+namespace eval_internal {
+
+using NodePtr = std::unique_ptr<Node>;
+
+// Merges the unknowns among `values` (at least one must be unknown).
+Value MergeUnknowns(absl::Span<const Value> values, EvalContext& ctx);
+// The value a strict function returns when an argument is an error or unknown:
+// merged unknowns if any, else the first error. False when there is neither.
+bool StrictPropagate(absl::Span<const Value> args, EvalContext& ctx, Value* out);
+
+// A literal or a folded constant; referenced data (strings, lists) lives in
+// the program's constants arena.
+class ConstNode final : public Node {
+ public:
+  ConstNode(int64_t id, Value value) : Node(id), value_(value) {}
+  Value Eval(Frame&) const override { return value_; }
+  const Value* ConstantValue() const override { return &value_; }
+
+ private:
+  Value value_;
+};
+
+// A declared variable or a comprehension variable, read from its slot.
+class SlotNode final : public Node {
+ public:
+  SlotNode(int64_t id, int slot) : Node(id), slot_(slot) {}
+  Value Eval(Frame& frame) const override { return frame.slots[slot_]; }
+
+ private:
+  int slot_;
+};
+
+// Field selection `operand.field` and has(operand.field). With a checked
+// message type the FieldDescriptor is resolved at plan time; otherwise the
+// field is looked up by name (messages) or key (maps) at run time.
+class SelectNode final : public Node {
+ public:
+  SelectNode(int64_t id, NodePtr operand, std::string field, bool test_only,
+             const google::protobuf::Descriptor* descriptor,
+             const google::protobuf::FieldDescriptor* field_descriptor);
+  Value Eval(Frame& frame) const override;
+  int64_t Size() const override { return 1 + operand_->Size(); }
+
+  // Applies the selection to an already evaluated operand.
+  Value Apply(const Value& operand, Frame& frame) const;
+
+ private:
+  NodePtr operand_;
+  std::string field_;
+  bool test_only_;
+  const google::protobuf::Descriptor* descriptor_;
+  const google::protobuf::FieldDescriptor* field_descriptor_;
+};
+
+// An unchecked (possibly qualified) name: the candidates in resolution order,
+// each a declared-variable slot followed by field selections; then an optional
+// constant (enum value or type) and finally an "undeclared reference" error.
+class NameNode final : public Node {
+ public:
+  struct Candidate {
+    int slot;
+    std::vector<std::unique_ptr<SelectNode>> selects;  // operand-less
+  };
+  NameNode(int64_t id, std::string name, std::vector<Candidate> candidates,
+           std::unique_ptr<Node> fallback);
+  Value Eval(Frame& frame) const override;
+
+ private:
+  std::string name_;
+  std::vector<Candidate> candidates_;
+  std::unique_ptr<Node> fallback_;
+};
+
+class AndNode final : public Node {
+ public:
+  AndNode(int64_t id, NodePtr lhs, NodePtr rhs)
+      : Node(id), lhs_(std::move(lhs)), rhs_(std::move(rhs)) {}
+  Value Eval(Frame& frame) const override;
+  int64_t Size() const override { return 1 + lhs_->Size() + rhs_->Size(); }
+
+ private:
+  NodePtr lhs_, rhs_;
+};
+
+class OrNode final : public Node {
+ public:
+  OrNode(int64_t id, NodePtr lhs, NodePtr rhs)
+      : Node(id), lhs_(std::move(lhs)), rhs_(std::move(rhs)) {}
+  Value Eval(Frame& frame) const override;
+  int64_t Size() const override { return 1 + lhs_->Size() + rhs_->Size(); }
+
+ private:
+  NodePtr lhs_, rhs_;
+};
+
+class ConditionalNode final : public Node {
+ public:
+  ConditionalNode(int64_t id, NodePtr cond, NodePtr then, NodePtr otherwise)
+      : Node(id), cond_(std::move(cond)), then_(std::move(then)),
+        otherwise_(std::move(otherwise)) {}
+  Value Eval(Frame& frame) const override;
+  int64_t Size() const override {
+    return 1 + cond_->Size() + then_->Size() + otherwise_->Size();
+  }
+
+ private:
+  NodePtr cond_, then_, otherwise_;
+};
+
+// @not_strictly_false: false only for the value false.
+class NotStrictlyFalseNode final : public Node {
+ public:
+  NotStrictlyFalseNode(int64_t id, NodePtr arg) : Node(id), arg_(std::move(arg)) {}
+  Value Eval(Frame& frame) const override;
+  int64_t Size() const override { return 1 + arg_->Size(); }
+
+ private:
+  NodePtr arg_;
+};
+
+class ListNode final : public Node {
+ public:
+  ListNode(int64_t id, std::vector<NodePtr> elements, std::vector<bool> optional)
+      : Node(id), elements_(std::move(elements)), optional_(std::move(optional)) {}
+  Value Eval(Frame& frame) const override;
+  int64_t Size() const override;
+
+ private:
+  std::vector<NodePtr> elements_;
+  std::vector<bool> optional_;
+};
+
+class MapNode final : public Node {
+ public:
+  struct Entry {
+    NodePtr key;
+    NodePtr value;
+    bool optional;
+  };
+  MapNode(int64_t id, std::vector<Entry> entries) : Node(id), entries_(std::move(entries)) {}
+  Value Eval(Frame& frame) const override;
+  int64_t Size() const override;
+
+ private:
+  std::vector<Entry> entries_;
+};
+
+// Message construction.
+class StructNode final : public Node {
+ public:
+  struct Field {
+    std::string name;
+    NodePtr value;
+    bool optional;
+  };
+  StructNode(int64_t id, const google::protobuf::Descriptor* descriptor,
+             std::vector<Field> fields)
+      : Node(id), descriptor_(descriptor), fields_(std::move(fields)) {}
+  Value Eval(Frame& frame) const override;
+  int64_t Size() const override;
+
+ private:
+  const google::protobuf::Descriptor* descriptor_;
+  std::vector<Field> fields_;
+};
+
+class ComprehensionNode final : public Node {
+ public:
+  // Slots of the iteration variable(s) (iter2_slot < 0 for one variable) and
+  // of the accumulator.
+  ComprehensionNode(int64_t id, int iter_slot, int iter2_slot, int accu_slot, NodePtr range,
+                    NodePtr accu_init, NodePtr loop_condition, NodePtr loop_step,
+                    NodePtr result);
+  Value Eval(Frame& frame) const override;
+  int64_t Size() const override;
+
+ private:
+  int iter_slot_, iter2_slot_, accu_slot_;
+  NodePtr range_, accu_init_, loop_condition_, loop_step_, result_;
+  int64_t body_cost_;
+};
+
+// Error values used by the evaluator (the definition's wording where it has
+// one).
+Value NoSuchOverload(Frame& frame);
+
+}  // namespace eval_internal
+}  // namespace cel
+}  // namespace pitboss
+
+#endif  // PITBOSS_SRC_CEL_EVAL_NODES_H_

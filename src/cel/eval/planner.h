@@ -1,0 +1,50 @@
+// The planner: (AST, optional check result) -> ProgramImpl.
+//
+// With a check result every name is already resolved: variables become slots,
+// enum constants and type names constants, message field selections carry
+// their FieldDescriptor, calls the overloads the checker picked (bound
+// directly when exactly one applies). Without one (checking disabled) names
+// are resolved at evaluation against the activation in the definition's
+// order and calls dispatch on the runtime kinds of their arguments. Calls
+// whose arguments are all constants are folded.
+#ifndef PITBOSS_SRC_CEL_EVAL_PLANNER_H_
+#define PITBOSS_SRC_CEL_EVAL_PLANNER_H_
+
+#include <cstdint>
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+#include "src/cel/ast.h"
+#include "src/cel/checker/checker.h"
+#include "src/cel/eval/program_impl.h"
+
+namespace pitboss {
+namespace cel {
+
+class FunctionRegistry;
+
+namespace eval_internal {
+
+struct PlannerOptions {
+  bool fold_constants = true;
+  int64_t max_steps = 0;       // 0: unlimited
+  int64_t max_iterations = 0;  // 0: unlimited
+};
+
+// `checked` may be null (unchecked program). `env` supplies the container and
+// the type provider; `registry` the function implementations. All pointers
+// must outlive the returned program except `parsed` and `checked`.
+absl::StatusOr<std::unique_ptr<ProgramImpl>> Plan(const ParsedExpr& parsed,
+                                                  const CheckedExpr* checked,
+                                                  const CheckerEnv& env,
+                                                  const FunctionRegistry& registry,
+                                                  const PlannerOptions& options,
+                                                  google::protobuf::MessageFactory* factory);
+
+}  // namespace eval_internal
+}  // namespace cel
+}  // namespace pitboss
+
+#endif  // PITBOSS_SRC_CEL_EVAL_PLANNER_H_

@@ -1,0 +1,61 @@
+// ProgramImpl: a planned CEL expression ready to evaluate (what
+// pitboss::cel::Program wraps).
+//
+// Immutable after planning: the node tree, the names of the declared
+// variables in slot order, constants folded at plan time (in the program's own
+// arena) and the limits. Evaluate is const and thread-safe; per-evaluation
+// state (slots, budget) lives on the caller's stack and in the caller's arena.
+#ifndef PITBOSS_SRC_CEL_EVAL_PROGRAM_IMPL_H_
+#define PITBOSS_SRC_CEL_EVAL_PROGRAM_IMPL_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "google/protobuf/arena.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+#include "include/pitboss/cel.h"
+#include "src/cel/checker/type.h"
+#include "src/cel/common/value.h"
+#include "src/cel/eval/frame.h"
+
+namespace pitboss {
+namespace cel {
+namespace eval_internal {
+
+class ProgramImpl {
+ public:
+  ProgramImpl() = default;
+
+  absl::StatusOr<Value> Evaluate(const Activation& activation,
+                                 google::protobuf::Arena* arena) const;
+
+  // Set by the planner.
+  std::unique_ptr<Node> root;
+  struct Variable {
+    std::string name;
+    int slot;
+    int64_t id;         // an expression reading it (for unknowns)
+    Value unbound;      // the error read when the activation lacks it
+  };
+  std::vector<Variable> variable_slots;
+  int num_slots = 0;  // declared variables and comprehension variables
+  int64_t max_steps = 0;               // 0: unlimited
+  int64_t max_iterations = 0;          // 0: unlimited
+  CelType result_type;
+  std::string source;
+  const google::protobuf::DescriptorPool* pool = nullptr;
+  google::protobuf::MessageFactory* factory = nullptr;
+  // Owns folded constants (strings, lists, errors) for the program's life.
+  std::unique_ptr<google::protobuf::Arena> constants_arena =
+      std::make_unique<google::protobuf::Arena>();
+};
+
+}  // namespace eval_internal
+}  // namespace cel
+}  // namespace pitboss
+
+#endif  // PITBOSS_SRC_CEL_EVAL_PROGRAM_IMPL_H_
