@@ -21,17 +21,17 @@ absl::Status AddWageringFeatures(const v1::Account& account,
   for (int i = 0; i < account.deposits_size(); ++i) {
     const v1::Deposit& deposit = account.deposits(i);
     if (deposit.state() != v1::DEPOSIT_STATE_COMPLETED) continue;
-    const std::string path = absl::StrCat("account.deposits[", i, "]");
-    PITBOSS_ASSIGN_OR_RETURN(
-        absl::Time completed,
-        risk_internal::ReadTime(deposit.completed_at(), absl::StrCat(path, ".completed_at")));
+    PITBOSS_ASSIGN_OR_RETURN(absl::Time completed,
+                             risk_internal::ReadIndexedTime(deposit.completed_at(),
+                                                            "account.deposits", i,
+                                                            ".completed_at"));
     if (completed == absl::InfinitePast()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ".completed_at: must be set on a COMPLETED deposit"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "account.deposits[", i, "].completed_at: must be set on a COMPLETED deposit"));
     }
     if (deposit.amount().minor_units() < 0) {
       return absl::InvalidArgumentError(
-          absl::StrCat(path, ".amount: must not be negative"));
+          absl::StrCat("account.deposits[", i, "].amount: must not be negative"));
     }
     if (last == nullptr || completed >= last_at) {
       last = &deposit;

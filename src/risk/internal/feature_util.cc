@@ -20,6 +20,17 @@ absl::StatusOr<absl::Time> ReadTime(const google::protobuf::Timestamp& timestamp
   return domain::FromProtoTime(timestamp);
 }
 
+absl::StatusOr<absl::Time> ReadIndexedTime(const google::protobuf::Timestamp& timestamp,
+                                           absl::string_view repeated_field, int index,
+                                           absl::string_view suffix) {
+  if (!domain::IsSet(timestamp)) return absl::InfinitePast();
+  if (!domain::ValidateProtoTime(timestamp, "").ok()) {
+    return domain::ValidateProtoTime(timestamp,
+                                     absl::StrCat(repeated_field, "[", index, "]", suffix));
+  }
+  return domain::FromProtoTime(timestamp);
+}
+
 int64_t SecondsSince(absl::Time then, absl::Time now) {
   if (then == absl::InfinitePast()) return risk::kNever;
   if (then >= now) return 0;

@@ -21,6 +21,12 @@ namespace risk_internal {
 absl::StatusOr<absl::Time> ReadTime(const google::protobuf::Timestamp& timestamp,
                                     absl::string_view field);
 
+// ReadTime for an element of a repeated field, e.g. ("account.deposits", 3,
+// ".completed_at"): the path is only built for the error message.
+absl::StatusOr<absl::Time> ReadIndexedTime(const google::protobuf::Timestamp& timestamp,
+                                           absl::string_view repeated_field, int index,
+                                           absl::string_view suffix);
+
 // Whole seconds from `then` to `now`, rounded down; 0 when `then` is after
 // `now`; risk::kNever when `then` is absl::InfinitePast() (never).
 int64_t SecondsSince(absl::Time then, absl::Time now);
