@@ -24,15 +24,13 @@ absl::Status FunctionRegistry::Register(Overload overload) {
   if (by_id_.contains(overload.id)) {
     return absl::AlreadyExistsError(absl::StrCat("duplicate overload id ", overload.id));
   }
-  Key key{overload.function, overload.receiver_style, overload.arity()};
   // Overloads may share runtime kinds (e.g. math_@max_list_int and
   // math_@max_list_double both take a list): dispatch picks the first, so they
   // must implement the same generic behaviour.
-  auto& same = by_signature_[key];
   overloads_.push_back(std::make_unique<Overload>(std::move(overload)));
   const Overload* stored = overloads_.back().get();
   by_id_[stored->id] = stored;
-  same.push_back(stored);
+  by_function_[stored->function].push_back(stored);
   return absl::OkStatus();
 }
 
@@ -44,17 +42,21 @@ const Overload* FunctionRegistry::FindById(absl::string_view id) const {
 std::vector<const Overload*> FunctionRegistry::FindOverloads(absl::string_view function,
                                                              bool receiver_style,
                                                              size_t arity) const {
-  auto it = by_signature_.find(Key{std::string(function), receiver_style, arity});
-  if (it == by_signature_.end()) return {};
-  return it->second;
+  std::vector<const Overload*> out;
+  auto it = by_function_.find(function);
+  if (it == by_function_.end()) return out;
+  for (const Overload* o : it->second) {
+    if (o->receiver_style == receiver_style && o->arity() == arity) out.push_back(o);
+  }
+  return out;
 }
 
 const Overload* FunctionRegistry::Resolve(absl::string_view function, bool receiver_style,
                                           absl::Span<const Value> args) const {
-  auto it = by_signature_.find(Key{std::string(function), receiver_style, args.size()});
-  if (it == by_signature_.end()) return nullptr;
+  auto it = by_function_.find(function);
+  if (it == by_function_.end()) return nullptr;
   for (const Overload* o : it->second) {
-    if (o->Matches(args)) return o;
+    if (o->receiver_style == receiver_style && o->Matches(args)) return o;
   }
   return nullptr;
 }
@@ -107,16 +109,19 @@ Value Invoke(const Overload& overload, absl::Span<const Value> args, EvalContext
 
 Value FunctionRegistry::Dispatch(absl::string_view function, bool receiver_style,
                                  absl::Span<const Value> args, EvalContext& ctx) const {
-  auto it = by_signature_.find(Key{std::string(function), receiver_style, args.size()});
-  if (it == by_signature_.end()) return ctx.NoSuchOverload();
+  auto it = by_function_.find(function);
+  if (it == by_function_.end()) return ctx.NoSuchOverload();
+  const std::vector<const Overload*>& overloads = it->second;
   // Non-strict overloads see errors/unknowns as they are.
-  for (const Overload* o : it->second) {
-    if (!o->strict && o->Matches(args)) return o->impl(args, ctx);
+  for (const Overload* o : overloads) {
+    if (!o->strict && o->receiver_style == receiver_style && o->Matches(args)) {
+      return o->impl(args, ctx);
+    }
   }
   Value propagated;
   if (PropagateErrorOrUnknown(args, ctx, &propagated)) return propagated;
-  for (const Overload* o : it->second) {
-    if (o->Matches(args)) return o->impl(args, ctx);
+  for (const Overload* o : overloads) {
+    if (o->receiver_style == receiver_style && o->Matches(args)) return o->impl(args, ctx);
   }
   return ctx.NoSuchOverload();
 }

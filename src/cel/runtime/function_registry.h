@@ -82,22 +82,11 @@ class FunctionRegistry {
                  EvalContext& ctx) const;
 
  private:
-  struct Key {
-    std::string function;
-    bool receiver_style;
-    size_t arity;
-    bool operator==(const Key& o) const {
-      return receiver_style == o.receiver_style && arity == o.arity && function == o.function;
-    }
-    template <typename H>
-    friend H AbslHashValue(H h, const Key& k) {
-      return H::combine(std::move(h), k.function, k.receiver_style, k.arity);
-    }
-  };
-
   std::vector<std::unique_ptr<Overload>> overloads_;
   absl::flat_hash_map<std::string, const Overload*> by_id_;
-  absl::flat_hash_map<Key, std::vector<const Overload*>> by_signature_;
+  // Overloads by function name (registration order); lookups by string_view
+  // do not allocate.
+  absl::flat_hash_map<std::string, std::vector<const Overload*>> by_function_;
 };
 
 // Error/unknown argument propagation for strict calls: returns true and sets
