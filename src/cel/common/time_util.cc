@@ -214,6 +214,7 @@ Value ParseDuration(google::protobuf::Arena* arena, absl::string_view text) {
 }
 
 absl::StatusOr<absl::TimeZone> ParseTimeZone(absl::string_view name) {
+  if (name.empty()) return absl::InvalidArgumentError("empty time zone");
   if (!name.empty() && (name[0] == '+' || name[0] == '-' || absl::ascii_isdigit(static_cast<unsigned char>(name[0])))) {
     absl::string_view s = name;
     int sign = 1;

@@ -415,9 +415,13 @@ Value Format(Args args, EvalContext& ctx) {
           out += SpecialDouble(d);
           break;
         }
-        char buf[1200];
         const char fmt[] = {'%', '.', '*', verb, '\0'};
-        std::snprintf(buf, sizeof(buf), fmt, precision < 0 ? 6 : precision, d);
+        const int prec = precision < 0 ? 6 : precision;
+        const int n = std::snprintf(nullptr, 0, fmt, prec, d);
+        if (n < 0) return ctx.Error(FormatError("cannot format double"));
+        std::string buf(static_cast<size_t>(n) + 1, '\0');
+        std::snprintf(buf.data(), buf.size(), fmt, prec, d);
+        buf.resize(static_cast<size_t>(n));
         out += buf;
         break;
       }

@@ -170,6 +170,11 @@ TEST_F(StringsExtensionTest, FormatErrors) {
   EXPECT_THAT(ErrorOf(Format("%s", {List({Value::Unknown(&arena_, {1})})})),
               HasSubstr("string clause can only be used on"));
   EXPECT_TRUE(Format("trailing %", {}).IsError());
+  // Large precisions format fully (no truncation).
+  Value wide = Format("%.1000f", {Value::Double(1e308)});
+  ASSERT_TRUE(wide.IsString());
+  EXPECT_EQ(wide.string_value().size(), 309u + 1u + 1000u);
+  EXPECT_TRUE(Format("%.1001f", {Value::Double(1)}).IsError());
   EXPECT_TRUE(Format("%.f", {Value::Double(1)}).IsError());
 }
 

@@ -114,6 +114,7 @@ TEST_F(TimeUtilTest, TimeZones) {
   EXPECT_FALSE(ParseTimeZone("Mars/Olympus").ok());
   EXPECT_FALSE(ParseTimeZone("+25:00").ok());
   EXPECT_FALSE(ParseTimeZone("+1:00").ok());
+  EXPECT_FALSE(ParseTimeZone("").ok());
 }
 
 TEST(FormatDoubleTest, MatchesGoPercentG) {
