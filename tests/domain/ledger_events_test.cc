@@ -8,6 +8,7 @@
 #include "src/domain/deposit_machine.h"
 #include "src/domain/ledger_invariants.h"
 #include "src/domain/money.h"
+#include "src/domain/velocity.h"
 #include "src/domain/withdrawal_machine.h"
 #include "tests/domain/ledger_test_util.h"
 #include "tests/matchers.h"
@@ -174,6 +175,27 @@ TEST(LedgerEventsTest, OnePlayerFromDepositToPayout) {
   EXPECT_EQ(account.version(), 1 + 10);  // ten applied changes after opening
   EXPECT_EQ(account.last_event_id(), "e-8");
   EXPECT_THAT(CheckLedgerInvariants(account), IsOk());
+
+  // The money events fed the velocity counters.
+  struct Expected {
+    v1::VelocityMetric metric;
+    int64_t count;
+    int64_t sum;
+  };
+  for (const Expected& e : {Expected{v1::VELOCITY_METRIC_DEPOSIT_REQUESTED, 1, 30000},
+                            Expected{v1::VELOCITY_METRIC_DEPOSIT_COMPLETED, 1, 30000},
+                            Expected{v1::VELOCITY_METRIC_INSTRUMENT_ADDED, 1, 0},
+                            Expected{v1::VELOCITY_METRIC_WAGER_STAKE, 1, 5000},
+                            Expected{v1::VELOCITY_METRIC_WAGER_PAYOUT, 1, 12000},
+                            Expected{v1::VELOCITY_METRIC_WITHDRAWAL_REQUESTED, 1, 20000},
+                            Expected{v1::VELOCITY_METRIC_WITHDRAWAL_PAID, 1, 20000},
+                            Expected{v1::VELOCITY_METRIC_DEPOSIT_UNSUCCESSFUL, 0, 0}}) {
+    absl::StatusOr<VelocityTotals> totals =
+        QueryVelocity(account.velocity(), e.metric, v1::VELOCITY_WINDOW_1H, now);
+    ASSERT_THAT(totals, IsOk());
+    EXPECT_EQ(totals->count, e.count) << v1::VelocityMetric_Name(e.metric);
+    EXPECT_EQ(totals->sum_minor_units, e.sum) << v1::VelocityMetric_Name(e.metric);
+  }
 
   // Limits and time-outs through the same door; the envelope is checked.
   v1::Event limit = Envelope("e-9", now);
