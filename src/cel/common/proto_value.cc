@@ -104,6 +104,31 @@ class RepeatedFieldList final : public ListValue {
   Value Get(size_t i, EvalContext& ctx) const override {
     return FieldElement(*m_, f_, static_cast<int>(i), ctx);
   }
+  // Strings and 64-bit/32-bit signed integers compare straight from reflection.
+  int FastContains(const Value& v) const override {
+    const Reflection* r = m_->GetReflection();
+    const int n = r->FieldSize(*m_, f_);
+    if (v.IsString() && f_->type() == FieldDescriptor::TYPE_STRING) {
+      std::string scratch;
+      for (int i = 0; i < n; ++i) {
+        if (r->GetRepeatedStringReference(*m_, f_, i, &scratch) == v.string_value()) return 1;
+      }
+      return 0;
+    }
+    if (v.IsInt() && f_->cpp_type() == FieldDescriptor::CPPTYPE_INT64) {
+      for (int i = 0; i < n; ++i) {
+        if (r->GetRepeatedInt64(*m_, f_, i) == v.int_value()) return 1;
+      }
+      return 0;
+    }
+    if (v.IsInt() && f_->cpp_type() == FieldDescriptor::CPPTYPE_INT32) {
+      for (int i = 0; i < n; ++i) {
+        if (r->GetRepeatedInt32(*m_, f_, i) == v.int_value()) return 1;
+      }
+      return 0;
+    }
+    return -1;
+  }
 
  private:
   const Message* m_;

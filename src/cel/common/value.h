@@ -245,6 +245,12 @@ class ListValue {
   // Element `i` (< size()). Message-backed lists convert on access and may
   // allocate in ctx's arena.
   virtual Value Get(size_t i, EvalContext& ctx) const = 0;
+  // Optional fast path for `v in list`: 1 (found), 0 (not found), or -1 when
+  // the implementation has none (callers then compare element by element).
+  virtual int FastContains(const Value& v) const {
+    (void)v;
+    return -1;
+  }
 
  protected:
   ~ListValue() = default;  // arena-owned; never deleted through this type

@@ -273,6 +273,8 @@ Value IndexMap(Args args, EvalContext& ctx) {
 
 Value InList(Args args, EvalContext& ctx) {
   const ListValue* list = args[1].list_value();
+  const int fast = list->FastContains(args[0]);
+  if (fast >= 0) return Value::Bool(fast == 1);
   for (size_t i = 0; i < list->size(); ++i) {
     if (ValuesEqual(args[0], list->Get(i, ctx), ctx)) return Value::Bool(true);
   }

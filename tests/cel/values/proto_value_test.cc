@@ -21,6 +21,7 @@
 #include "google/protobuf/wrappers.pb.h"
 #include "gtest/gtest.h"
 #include "src/cel/common/value_equality.h"
+#include "src/cel/runtime/function_registry.h"
 #include "tests/cel/values/test_protos.h"
 
 namespace pitboss {
@@ -175,6 +176,18 @@ TEST_F(ProtoValueTest, RepeatedAndMapFields) {
   EXPECT_EQ(GetFieldByName(*rinner.list_value()->Get(1, ctx_).message_value(), "x", ctx_).int_value(),
             2);
   EXPECT_EQ(Field(m, "rw").list_value()->Get(0, ctx_).int_value(), 4);
+  // Fast membership for scalar repeated fields; -1 (no fast path) otherwise.
+  EXPECT_EQ(ri.list_value()->FastContains(Value::Int(-2)), 1);
+  EXPECT_EQ(ri.list_value()->FastContains(Value::Int(3)), 0);
+  EXPECT_EQ(ri.list_value()->FastContains(Value::Double(1.0)), -1);
+  EXPECT_EQ(rinner.list_value()->FastContains(Value::Int(1)), -1);
+  // `in` uses the fast path when it applies and element equality otherwise.
+  const Value in_fast[] = {Value::Int(1), ri};
+  EXPECT_TRUE(StandardRegistry().Dispatch("@in", false, in_fast, ctx_).bool_value());
+  const Value in_generic[] = {Value::Double(-2.0), ri};
+  EXPECT_TRUE(StandardRegistry().Dispatch("@in", false, in_generic, ctx_).bool_value());
+  const Value not_in[] = {Value::Uint(5), ri};
+  EXPECT_FALSE(StandardRegistry().Dispatch("@in", false, not_in, ctx_).bool_value());
 }
 
 TEST_F(ProtoValueTest, HasFollowsPresenceRules) {
