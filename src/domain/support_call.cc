@@ -4,12 +4,15 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "src/common/status_macros.h"
 #include "src/domain/account_change.h"
 #include "src/domain/agent_roles.h"
 #include "src/domain/contact_match.h"
+#include "src/domain/lockout.h"
 #include "src/domain/proto_time.h"
+#include "src/domain/withdrawal_machine.h"
 
 namespace pitboss {
 namespace domain {
@@ -385,6 +388,119 @@ absl::Status OpenSecurityCase(const SupportVerdict& verdict, bool security_repor
     }
     return absl::OkStatus();
   });
+}
+
+absl::StatusOr<bool> ApplySupportAction(v1::Account* account, const v1::Event& event,
+                                        const SupportVerdict& verdict, absl::Time now) {
+  if (account == nullptr) return absl::InvalidArgumentError("account: is null");
+  if (!event.has_support_action_request()) {
+    return absl::InvalidArgumentError("event.support_action_request: missing");
+  }
+  const v1::SupportActionRequest& req = event.support_action_request();
+  if (verdict.requested_action != req.action() || !verdict.requested_allowed) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "verdict: ",
+        v1::SupportAction_IsValid(req.action()) ? v1::SupportAction_Name(req.action())
+                                                : absl::StrCat(req.action()),
+        " was not allowed for this event"));
+  }
+  const std::string field = "event.support_action_request";
+  switch (req.action()) {
+    case v1::SUPPORT_ACTION_LIFT_RESTRICTION: {
+      PITBOSS_RETURN_IF_ERROR(ApplyAccountChange(account, now, [&](v1::Account& draft) {
+        for (v1::Restriction& r : *draft.mutable_restrictions()) {
+          if (r.kind() != req.restriction()) continue;
+          if (IsSet(r.until()) && FromProtoTime(r.until()) <= now) continue;
+          *r.mutable_until() = ToProtoTime(now);
+        }
+        if (req.restriction() == v1::RESTRICTION_KIND_LOGIN_LOCKOUT) {
+          *draft.mutable_security() = ClearLockout(draft.security());
+        }
+        if (draft.status() != v1::ACCOUNT_STATUS_SELF_EXCLUDED &&
+            draft.status() != v1::ACCOUNT_STATUS_CLOSED) {
+          v1::AccountStatus status = v1::ACCOUNT_STATUS_ACTIVE;
+          for (const v1::Restriction& r : draft.restrictions()) {
+            if (IsSet(r.until()) && FromProtoTime(r.until()) <= now) continue;
+            if (r.kind() == v1::RESTRICTION_KIND_SECURITY_HOLD) {
+              status = v1::ACCOUNT_STATUS_SUSPENDED;
+            } else if (status == v1::ACCOUNT_STATUS_ACTIVE) {
+              status = v1::ACCOUNT_STATUS_RESTRICTED;
+            }
+          }
+          draft.set_status(status);
+        }
+        return absl::OkStatus();
+      }));
+      return true;
+    }
+    case v1::SUPPORT_ACTION_CHANGE_CONTACT: {
+      const v1::ContactChange& change = req.contact_change();
+      const std::string cf = field + ".contact_change";
+      std::string value;
+      if (change.kind() == v1::CONTACT_KIND_EMAIL) {
+        PITBOSS_RETURN_IF_ERROR(
+            NormalizeEmail(change.new_value(), cf + ".new_value").status());
+        value = std::string(absl::StripAsciiWhitespace(change.new_value()));
+      } else if (change.kind() == v1::CONTACT_KIND_PHONE) {
+        PITBOSS_ASSIGN_OR_RETURN(PhoneNumber phone,
+                                 ParsePhone(change.new_value(), cf + ".new_value"));
+        if (!phone.international) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(cf, ".new_value: must be international (E.164)"));
+        }
+        value = absl::StrCat("+", phone.digits);
+      } else if (change.kind() == v1::CONTACT_KIND_ADDRESS) {
+        if (!change.has_new_address()) {
+          return absl::InvalidArgumentError(absl::StrCat(cf, ".new_address: required"));
+        }
+      } else {
+        return absl::InvalidArgumentError(absl::StrCat(cf, ".kind: required"));
+      }
+      PITBOSS_RETURN_IF_ERROR(ApplyAccountChange(account, now, [&](v1::Account& draft) {
+        v1::Security* security = draft.mutable_security();
+        if (change.kind() == v1::CONTACT_KIND_EMAIL) {
+          draft.mutable_profile()->set_email(value);
+          *security->mutable_email_changed_at() = ToProtoTime(now);
+        } else if (change.kind() == v1::CONTACT_KIND_PHONE) {
+          draft.mutable_profile()->set_phone(value);
+          *security->mutable_phone_changed_at() = ToProtoTime(now);
+        } else {
+          *draft.mutable_profile()->mutable_address() = change.new_address();
+          *security->mutable_address_changed_at() = ToProtoTime(now);
+        }
+        return absl::OkStatus();
+      }));
+      return true;
+    }
+    case v1::SUPPORT_ACTION_RESET_PASSWORD:
+      PITBOSS_RETURN_IF_ERROR(ApplyAccountChange(account, now, [&](v1::Account& draft) {
+        *draft.mutable_security()->mutable_password_reset_requested_at() =
+            ToProtoTime(now);
+        return absl::OkStatus();
+      }));
+      return true;
+    case v1::SUPPORT_ACTION_APPROVE_WITHDRAWAL: {
+      WithdrawalUpdate update;
+      update.reviewed_by = event.agent().agent_id();
+      PITBOSS_RETURN_IF_ERROR(TransitionWithdrawal(
+          account, req.withdrawal_id(), v1::WITHDRAWAL_STATE_APPROVED, update, now));
+      return true;
+    }
+    case v1::SUPPORT_ACTION_EXPEDITE_WITHDRAWAL:
+      PITBOSS_RETURN_IF_ERROR(ApplyAccountChange(account, now, [&](v1::Account& draft) {
+        for (v1::Withdrawal& w : *draft.mutable_withdrawals()) {
+          if (w.withdrawal_id() == req.withdrawal_id()) {
+            w.set_expedited(true);
+            return absl::OkStatus();
+          }
+        }
+        return absl::NotFoundError(absl::StrCat(field, ".withdrawal_id: no withdrawal \"",
+                                                req.withdrawal_id(), "\""));
+      }));
+      return true;
+    default:
+      return false;
+  }
 }
 
 }  // namespace domain

@@ -123,6 +123,28 @@ absl::StatusOr<SupportVerdict> EvaluateSupportEvent(const v1::Account& account,
 absl::Status OpenSecurityCase(const SupportVerdict& verdict, bool security_report,
                               absl::Time now, v1::Account* account);
 
+// Applies the effect of a support action that `verdict` (from
+// EvaluateSupportEvent on this account and event) allowed. One applied change
+// (version + 1, updated_at = now); returns whether the account changed.
+//   LIFT_RESTRICTION      active restrictions of that kind end now (until =
+//                         now, kept for the record); LOGIN_LOCKOUT also clears
+//                         the failed-login counters and a hard lock. The status
+//                         follows what remains: SUSPENDED while a security hold
+//                         is active, RESTRICTED while any other restriction is,
+//                         else ACTIVE (SELF_EXCLUDED and CLOSED are kept).
+//   CHANGE_CONTACT        the new e-mail / phone (stored as E.164) / address and
+//                         its security.*_changed_at.
+//   RESET_PASSWORD        security.password_reset_requested_at (the host sends
+//                         the e-mail link or app approval).
+//   APPROVE_WITHDRAWAL    PENDING_REVIEW -> APPROVED through the withdrawal
+//                         machine, reviewed_by = the agent.
+//   EXPEDITE_WITHDRAWAL   withdrawal.expedited = true.
+//   DISCLOSE_BALANCE, CONFIRM_WITHDRAWAL_STATUS: nothing changes (false).
+// FAILED_PRECONDITION when the verdict does not allow this event's action; the
+// account is unchanged on any error.
+absl::StatusOr<bool> ApplySupportAction(v1::Account* account, const v1::Event& event,
+                                        const SupportVerdict& verdict, absl::Time now);
+
 }  // namespace domain
 }  // namespace pitboss
 

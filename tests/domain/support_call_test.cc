@@ -469,6 +469,145 @@ TEST_F(SupportCallTest, BadEventsNameTheField) {
   EXPECT_TRUE(MessageDifferencer::Equals(account_, before));
 }
 
+// Evaluates and applies a request; the verdict must allow it.
+absl::StatusOr<bool> EvaluateAndApply(const NameMatcher& matcher, v1::Account* account,
+                                      const v1::Event& e) {
+  auto verdict = EvaluateSupportEvent(*account, e, matcher, kNow, {});
+  if (!verdict.ok()) return verdict.status();
+  return ApplySupportAction(account, e, *verdict, kNow);
+}
+
+TEST_F(SupportCallTest, LiftingASecurityHoldRestoresTheStatus) {
+  v1::Account account = account_;
+  account.set_status(v1::ACCOUNT_STATUS_SUSPENDED);
+  // Leave only the security hold and the lockout active.
+  for (v1::Restriction& r : *account.mutable_restrictions()) {
+    if (r.kind() != v1::RESTRICTION_KIND_SECURITY_HOLD &&
+        r.kind() != v1::RESTRICTION_KIND_LOGIN_LOCKOUT) {
+      *r.mutable_until() = ToProtoTime(kNow - absl::Hours(1));
+    }
+  }
+  account.mutable_security()->set_hard_locked(true);
+  account.mutable_security()->set_consecutive_failed_logins(100);
+
+  v1::Event e = RequestEvent(testing::Standard(), v1::AGENT_ROLE_SECURITY_OFFICER,
+                             v1::SUPPORT_ACTION_LIFT_RESTRICTION);
+  e.mutable_support_action_request()->set_restriction(v1::RESTRICTION_KIND_SECURITY_HOLD);
+  auto changed = EvaluateAndApply(*matcher_, &account, e);
+  ASSERT_THAT(changed, IsOk());
+  EXPECT_TRUE(*changed);
+  EXPECT_EQ(account.version(), account_.version() + 1);
+  EXPECT_EQ(account.status(), v1::ACCOUNT_STATUS_RESTRICTED);  // the lockout remains
+
+  e.mutable_support_action_request()->set_restriction(v1::RESTRICTION_KIND_LOGIN_LOCKOUT);
+  e.set_event_id("ev-3");
+  changed = EvaluateAndApply(*matcher_, &account, e);
+  ASSERT_THAT(changed, IsOk());
+  EXPECT_EQ(account.status(), v1::ACCOUNT_STATUS_ACTIVE);
+  EXPECT_FALSE(account.security().hard_locked());
+  EXPECT_EQ(account.security().consecutive_failed_logins(), 0);
+  EXPECT_EQ(account.version(), account_.version() + 2);
+  // The restrictions are kept for the record, ended now.
+  for (const v1::Restriction& r : account.restrictions()) {
+    if (r.kind() == v1::RESTRICTION_KIND_SECURITY_HOLD) {
+      EXPECT_EQ(r.until().seconds(), absl::ToUnixSeconds(kNow));
+    }
+  }
+}
+
+TEST_F(SupportCallTest, ApplyingAllowedActions) {
+  // Approve the held withdrawal.
+  v1::Account account = account_;
+  v1::Event approve = RequestEvent(testing::Standard(), v1::AGENT_ROLE_PAYMENTS_OFFICER,
+                                   v1::SUPPORT_ACTION_APPROVE_WITHDRAWAL);
+  approve.mutable_support_action_request()->set_withdrawal_id("w-held");
+  ASSERT_THAT(EvaluateAndApply(*matcher_, &account, approve), IsOk());
+  EXPECT_EQ(account.withdrawals(0).state(), v1::WITHDRAWAL_STATE_APPROVED);
+  EXPECT_EQ(account.withdrawals(0).reviewed_by(), "agent-7");
+
+  // Expedite it.
+  v1::Event expedite = RequestEvent(testing::Standard(), v1::AGENT_ROLE_PAYMENTS_OFFICER,
+                                    v1::SUPPORT_ACTION_EXPEDITE_WITHDRAWAL);
+  expedite.mutable_support_action_request()->set_withdrawal_id("w-held");
+  ASSERT_THAT(EvaluateAndApply(*matcher_, &account, expedite), IsOk());
+  EXPECT_TRUE(account.withdrawals(0).expedited());
+
+  // Send a reset link.
+  v1::Event reset =
+      RequestEvent(testing::NameAndBirthDate(), v1::AGENT_ROLE_SUPPORT_AGENT,
+                   v1::SUPPORT_ACTION_RESET_PASSWORD);
+  reset.mutable_support_action_request()->set_reset_method(
+      v1::PASSWORD_RESET_METHOD_EMAIL_LINK);
+  ASSERT_THAT(EvaluateAndApply(*matcher_, &account, reset), IsOk());
+  EXPECT_EQ(account.security().password_reset_requested_at().seconds(),
+            absl::ToUnixSeconds(kNow));
+
+  // Change the phone after an off-phone L2 (app approval + password).
+  for (auto [id, kind, channel] :
+       {std::tuple{"pw", v1::FACTOR_KIND_PASSWORD, v1::CHANNEL_WEB},
+        std::tuple{"app", v1::FACTOR_KIND_APP_APPROVAL, v1::CHANNEL_APP}}) {
+    v1::Verification* v = account.add_verifications();
+    v->set_factor_id(id);
+    v->set_kind(kind);
+    v->set_channel(channel);
+    *v->mutable_verified_at() = ToProtoTime(kNow - absl::Minutes(2));
+  }
+  v1::Event change = RequestEvent(testing::Standard(), v1::AGENT_ROLE_SUPPORT_AGENT,
+                                  v1::SUPPORT_ACTION_CHANGE_CONTACT);
+  change.mutable_support_action_request()->mutable_contact_change()->set_kind(
+      v1::CONTACT_KIND_PHONE);
+  change.mutable_support_action_request()->mutable_contact_change()->set_new_value(
+      "+81 80-1111-2222");
+  const int64_t version = account.version();
+  ASSERT_THAT(EvaluateAndApply(*matcher_, &account, change), IsOk());
+  EXPECT_EQ(account.profile().phone(), "+818011112222");
+  EXPECT_EQ(account.security().phone_changed_at().seconds(), absl::ToUnixSeconds(kNow));
+  EXPECT_EQ(account.version(), version + 1);
+
+  // Disclosing the balance changes nothing.
+  const v1::Account before = account;
+  auto changed =
+      EvaluateAndApply(*matcher_, &account,
+                       RequestEvent(testing::Standard(), v1::AGENT_ROLE_SUPPORT_AGENT,
+                                    v1::SUPPORT_ACTION_DISCLOSE_BALANCE));
+  ASSERT_THAT(changed, IsOk());
+  EXPECT_FALSE(*changed);
+  EXPECT_TRUE(MessageDifferencer::Equals(account, before));
+}
+
+TEST_F(SupportCallTest, RefusedActionsAreNeverApplied) {
+  v1::Account account = account_;
+  v1::Event e = RequestEvent(testing::Standard(), v1::AGENT_ROLE_SUPPORT_AGENT,
+                             v1::SUPPORT_ACTION_APPROVE_WITHDRAWAL);
+  e.mutable_support_action_request()->set_withdrawal_id("w-held");
+  auto verdict = EvaluateSupportEvent(account, e, *matcher_, kNow, {});
+  ASSERT_THAT(verdict, IsOk());
+  EXPECT_FALSE(verdict->requested_allowed);
+  EXPECT_THAT(ApplySupportAction(&account, e, *verdict, kNow),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  // A verdict for another action does not carry over.
+  v1::Event other = RequestEvent(testing::Standard(), v1::AGENT_ROLE_PAYMENTS_OFFICER,
+                                 v1::SUPPORT_ACTION_DISCLOSE_BALANCE);
+  auto balance = EvaluateSupportEvent(account, other, *matcher_, kNow, {});
+  ASSERT_THAT(balance, IsOk());
+  EXPECT_THAT(ApplySupportAction(&account, e, *balance, kNow),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  // A bad new contact value leaves the account as it was.
+  v1::Event change = RequestEvent(testing::Standard(), v1::AGENT_ROLE_SUPPORT_AGENT,
+                                  v1::SUPPORT_ACTION_CHANGE_CONTACT);
+  change.mutable_support_action_request()->mutable_contact_change()->set_kind(
+      v1::CONTACT_KIND_PHONE);
+  change.mutable_support_action_request()->mutable_contact_change()->set_new_value(
+      "080-1111-2222");
+  SupportVerdict forced;
+  forced.requested_action = v1::SUPPORT_ACTION_CHANGE_CONTACT;
+  forced.requested_allowed = true;
+  EXPECT_THAT(ApplySupportAction(&account, change, forced, kNow),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("contact_change.new_value: must be international")));
+  EXPECT_TRUE(MessageDifferencer::Equals(account, account_));
+}
+
 }  // namespace
 }  // namespace domain
 }  // namespace pitboss
