@@ -39,6 +39,24 @@ absl::Status ValidateBirthDate(const v1::CalendarDate& date, absl::string_view f
 
 }  // namespace
 
+absl::Status ValidateEmail(absl::string_view email, absl::string_view field) {
+  const size_t at = email.find('@');
+  if (at == absl::string_view::npos || at == 0 || at + 1 >= email.size() ||
+      email.find('@', at + 1) != absl::string_view::npos) {
+    return Invalid(field, "not an e-mail address");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidatePhone(absl::string_view phone, absl::string_view field) {
+  bool ok = phone.size() >= 9 && phone.size() <= 16 && phone[0] == '+';
+  for (size_t i = 1; ok && i < phone.size(); ++i) {
+    ok = absl::ascii_isdigit(static_cast<unsigned char>(phone[i]));
+  }
+  if (!ok) return Invalid(field, "must be E.164 (+ and 8-15 digits)");
+  return absl::OkStatus();
+}
+
 absl::Status ValidateProfile(const v1::Profile& profile, absl::string_view field) {
   PITBOSS_RETURN_IF_ERROR(
       LookupCurrency(profile.currency(), absl::StrCat(field, ".currency")).status());
@@ -59,19 +77,10 @@ absl::Status ValidateProfile(const v1::Profile& profile, absl::string_view field
   PITBOSS_RETURN_IF_ERROR(
       ValidateBirthDate(profile.date_of_birth(), absl::StrCat(field, ".date_of_birth")));
   if (!profile.email().empty()) {
-    const size_t at = profile.email().find('@');
-    if (at == std::string::npos || at == 0 || at + 1 >= profile.email().size() ||
-        profile.email().find('@', at + 1) != std::string::npos) {
-      return Invalid(absl::StrCat(field, ".email"), "not an e-mail address");
-    }
+    PITBOSS_RETURN_IF_ERROR(ValidateEmail(profile.email(), absl::StrCat(field, ".email")));
   }
   if (!profile.phone().empty()) {
-    const std::string& phone = profile.phone();
-    bool ok = phone.size() >= 9 && phone.size() <= 16 && phone[0] == '+';
-    for (size_t i = 1; ok && i < phone.size(); ++i) {
-      ok = absl::ascii_isdigit(static_cast<unsigned char>(phone[i]));
-    }
-    if (!ok) return Invalid(absl::StrCat(field, ".phone"), "must be E.164 (+ and 8-15 digits)");
+    PITBOSS_RETURN_IF_ERROR(ValidatePhone(profile.phone(), absl::StrCat(field, ".phone")));
   }
   if (!profile.country().empty()) {
     const std::string& c = profile.country();

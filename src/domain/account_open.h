@@ -24,6 +24,10 @@ absl::StatusOr<v1::Account> OpenAccount(const v1::Event& event, absl::Time now);
 // Validators shared with profile changes. Errors name `field`.
 absl::Status ValidateProfile(const v1::Profile& profile, absl::string_view field);
 absl::Status ValidateFactor(const v1::Factor& factor, absl::string_view field);
+// local@domain, one '@'.
+absl::Status ValidateEmail(absl::string_view email, absl::string_view field);
+// E.164: '+' and 8-15 digits.
+absl::Status ValidatePhone(absl::string_view phone, absl::string_view field);
 
 }  // namespace domain
 }  // namespace pitboss
