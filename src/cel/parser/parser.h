@@ -49,7 +49,8 @@ struct ParserOptions {
   std::string description = "<input>";
 };
 
-// One parse error.
+// One parse error. Errors without a position (a size or recovery limit) have
+// offset -1 and line/column 0.
 struct ParseIssue {
   int32_t offset = 0;  // code points from the start of the source
   int32_t line = 1;    // 1-based
