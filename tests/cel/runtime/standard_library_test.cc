@@ -257,6 +257,15 @@ TEST_F(StandardLibraryTest, TimestampAccessorsWithTimeZones) {
   EXPECT_EQ(Member("getFullYear", {Ts("2009-12-31T23:00:00Z"), Str("Europe/Berlin")}).int_value(),
             2010);
   EXPECT_THAT(ErrorOf(Member("getHours", {t, Str("Nowhere/City")})), HasSubstr("time zone"));
+  // Range ends shifted by a zone leave the timestamp range for the civil date.
+  EXPECT_EQ(Member("getFullYear", {Ts("0001-01-01T00:00:00Z"), Str("-01:00")}).int_value(), 0);
+  EXPECT_EQ(Member("getFullYear", {Ts("9999-12-31T23:59:59Z"), Str("+01:00")}).int_value(), 10000);
+  EXPECT_EQ(Member("getDayOfYear", {Ts("2021-01-01T03:00:00Z"), Str("America/Los_Angeles")})
+                .int_value(),
+            365);  // 2020-12-31 local, a leap year
+  // Daylight saving: New York is UTC-4 in July, UTC-5 in January.
+  EXPECT_EQ(Member("getHours", {Ts("2021-07-01T12:00:00Z"), Str("America/New_York")}).int_value(), 8);
+  EXPECT_EQ(Member("getHours", {Ts("2021-01-01T12:00:00Z"), Str("America/New_York")}).int_value(), 7);
 }
 
 TEST_F(StandardLibraryTest, DurationAccessors) {
