@@ -100,8 +100,8 @@ class Value {
   // A type value; `name` must be static or owned by a DescriptorPool (e.g.
   // Descriptor::full_name()). TypeNames below lists the builtin names.
   static Value Type(absl::string_view name) { return Sized(ValueKind::kType, name); }
-  // Unchecked: callers validate ranges (see MakeTimestamp / MakeDuration in
-  // value_util.h which return errors out of range). 0 <= nanos < 1e9 for
+  // Unchecked: callers validate ranges (MakeTimestamp / MakeDuration in
+  // time_util.h return range errors). 0 <= nanos < 1e9 for
   // timestamps; for durations nanos has the sign of seconds (like the proto).
   static Value Timestamp(int64_t seconds, int32_t nanos) {
     Value v(ValueKind::kTimestamp); v.i_ = seconds; v.aux_ = static_cast<uint32_t>(nanos); return v;
