@@ -10,6 +10,7 @@
 #include "src/domain/account_change.h"
 #include "src/domain/agent_roles.h"
 #include "src/domain/contact_match.h"
+#include "src/domain/event_envelope.h"
 #include "src/domain/lockout.h"
 #include "src/domain/proto_time.h"
 #include "src/domain/withdrawal_machine.h"
@@ -233,9 +234,8 @@ absl::StatusOr<SupportVerdict> EvaluateSupportEvent(const v1::Account& account,
     return absl::InvalidArgumentError(
         "event.kind: not a support_call, support_action_request or security_report");
   }
-  if (event.event_id().empty()) {
-    return absl::InvalidArgumentError("event.event_id: required");
-  }
+  // The envelope: event_id 1..255, the account's id, valid time, channel, role.
+  PITBOSS_RETURN_IF_ERROR(ValidateEventFor(account, event, event.kind_case()));
   if (!v1::AgentRole_IsValid(event.agent().role())) {
     return absl::InvalidArgumentError(
         absl::StrCat("event.agent.role: unknown role ", event.agent().role()));

@@ -395,6 +395,7 @@ TEST_F(SupportCallTest, ClosedAccountAllowsNothing) {
 TEST_F(SupportCallTest, SecurityReportEscalatesAndOpensTheCaseOnce) {
   v1::Event e;
   e.set_event_id("ev-leak");
+  e.set_account_id("acc-yamada");
   e.set_channel(v1::CHANNEL_EMAIL);
   e.mutable_security_report()->set_kind(v1::SECURITY_REPORT_KIND_SUSPECTED_LEAK);
   e.mutable_security_report()->set_source(v1::REPORT_SOURCE_PLAYER);
@@ -435,6 +436,10 @@ TEST_F(SupportCallTest, BadEventsNameTheField) {
   e.clear_event_id();
   EXPECT_THAT(eval(e),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("event.event_id")));
+  e = CallEvent(testing::Standard(), v1::AGENT_ROLE_SUPPORT_AGENT);
+  e.set_account_id("acc-other");
+  EXPECT_THAT(eval(e), StatusIs(absl::StatusCode::kInvalidArgument,
+                                HasSubstr("event.account_id")));
   e = CallEvent(testing::Standard(), v1::AGENT_ROLE_SUPPORT_AGENT);
   e.mutable_support_call()->add_flags(static_cast<v1::CallFlag>(99));
   EXPECT_THAT(eval(e), StatusIs(absl::StatusCode::kInvalidArgument,
