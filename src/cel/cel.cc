@@ -213,6 +213,7 @@ absl::StatusOr<std::unique_ptr<Program>> CreateProgram(const Env& env,
   checker_env.AddFunctions(StandardFunctionDecls());
   if (options.enable_strings_extension) checker_env.AddFunctions(StringsExtensionDecls());
   if (options.enable_math_extension) checker_env.AddFunctions(MathExtensionDecls());
+  if (options.enable_macros) checker_env.AddFunction(eval_internal::MapInsertDecl());
   checker_env.AddFunctions(env.functions());
   for (const VariableDecl& v : env.variables()) checker_env.AddVariable(v);
 

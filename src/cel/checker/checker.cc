@@ -146,8 +146,9 @@ bool Assignable(Mapping& m, const CelType& to_in, const CelType& from_in) {
     case Kind::kMap:
       return Assignable(m, to.key(), from.key()) && Assignable(m, to.value(), from.value());
     case Kind::kType:
-      if (to.params().empty() || from.params().empty()) return true;
-      return Assignable(m, to.elem(), from.elem());
+      // Type values compare at run time whatever they denote (cel-go does the
+      // same): type(list(int)) == type(list(string)) is well-typed.
+      return true;
     case Kind::kMessage:
       return to.name() == from.name();
     case Kind::kOpaque:
@@ -337,7 +338,8 @@ class Checker {
         ref.name = cand;
         ref.enum_value = enum_value;
         out_.references[id] = std::move(ref);
-        *type = CelType::Int();
+        // google.protobuf.NullValue.NULL_VALUE is the null value.
+        *type = IsNullValueConstant(cand) ? CelType::Null() : CelType::Int();
         return true;
       }
       CelType type_of;
@@ -503,7 +505,10 @@ class Checker {
       CelType p = Substitute(mapping_, prev, false);
       if (p.IsDyn()) return p;
       CelType n = Substitute(mapping_, next, false);
+      // The more general of the two: dyn, then the nullable (wrapper) form.
+      if (n.IsDyn()) return n;
       if (p.kind() == Kind::kNull) return n;  // null joins a nullable type
+      if (n.kind() == Kind::kWrapper && p.kind() != Kind::kWrapper) return n;
       return p;
     }
     return CelType::Dyn();

@@ -383,8 +383,6 @@ bool StandardTypeIdent(absl::string_view name, CelType* type_of) {
     t = CelType::Null();
   } else if (name == "type") {
     t = CelType::TypeOfTypes();
-  } else if (name == "dyn") {
-    t = CelType::Dyn();
   } else if (name == "google.protobuf.Timestamp") {
     t = CelType::Timestamp();
   } else if (name == "google.protobuf.Duration") {

@@ -29,7 +29,8 @@ const std::vector<FunctionDecl>& StringsExtensionDecls();
 const std::vector<FunctionDecl>& MathExtensionDecls();
 
 // Names usable as type values: int, uint, double, bool, string, bytes, list,
-// map, null_type, type, dyn, and the well-known message names.
+// map, null_type, type and the Timestamp / Duration names (not dyn: it is a
+// function, not a type denotation).
 bool StandardTypeIdent(absl::string_view name, CelType* type_of);
 
 }  // namespace cel

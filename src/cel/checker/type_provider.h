@@ -19,6 +19,13 @@
 namespace pitboss {
 namespace cel {
 
+// Whether `enum_constant_name` is a value of google.protobuf.NullValue (which
+// CEL reads as null, not as an int).
+inline bool IsNullValueConstant(absl::string_view enum_constant_name) {
+  constexpr absl::string_view kPrefix = "google.protobuf.NullValue.";
+  return enum_constant_name.substr(0, kPrefix.size()) == kPrefix;
+}
+
 class TypeProvider {
  public:
   // `pool` must outlive the provider; null means the generated pool.

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <typeinfo>
 #include <vector>
 
 #include "absl/types/span.h"
@@ -66,12 +67,61 @@ class SelectNode final : public Node {
   // Applies the selection to an already evaluated operand.
   Value Apply(const Value& operand, Frame& frame) const;
 
+  // For SelectChainNode: a plain read of a singular non-WKT message field of
+  // a generated message type.
+  bool IsGeneratedMessageStep() const { return fast_ == Fast::kMessage && !test_only_; }
+  const std::type_info* generated_type() const { return generated_type_; }
+  const google::protobuf::Reflection* reflection() const { return reflection_; }
+  const google::protobuf::FieldDescriptor* field_descriptor() const {
+    return field_descriptor_;
+  }
+
  private:
+  // How a field of a generated message is read without the reflection
+  // lookups (GetDescriptor/GetReflection are not free in protobuf 3.21).
+  enum class Fast : uint8_t {
+    kNone,
+    kInt32,
+    kInt64,
+    kUint32,
+    kUint64,
+    kFloat,
+    kDouble,
+    kBool,
+    kEnum,
+    kString,
+    kBytes,
+    kMessage,          // singular, not a well-known type
+    kRepeatedMessage,  // repeated, not a well-known type
+  };
+  Value FastRead(const google::protobuf::Message& msg, Frame& frame) const;
+
   NodePtr operand_;
   std::string field_;
   bool test_only_;
   const google::protobuf::Descriptor* descriptor_;
   const google::protobuf::FieldDescriptor* field_descriptor_;
+  // Set when descriptor_ is a generated message type: its C++ class and
+  // reflection, so a message of that class is read directly.
+  const std::type_info* generated_type_ = nullptr;
+  const google::protobuf::Reflection* reflection_ = nullptr;
+  Fast fast_ = Fast::kNone;
+};
+
+// `root.f1.f2...fn`: a chain of selections applied in order. When the root
+// is a generated message and every intermediate field a singular message
+// field, the intermediate messages are read straight through the plan-time
+// reflection (one node, no intermediate Values).
+class SelectChainNode final : public Node {
+ public:
+  SelectChainNode(int64_t id, NodePtr root, std::vector<std::unique_ptr<SelectNode>> steps);
+  Value Eval(Frame& frame) const override;
+  int64_t Size() const override { return root_->Size() + static_cast<int64_t>(steps_.size()); }
+
+ private:
+  NodePtr root_;
+  std::vector<std::unique_ptr<SelectNode>> steps_;  // operand-less
+  const std::type_info* root_type_ = nullptr;       // set when the fast path applies
 };
 
 // An unchecked (possibly qualified) name: the candidates in resolution order,
@@ -138,6 +188,19 @@ class NotStrictlyFalseNode final : public Node {
 
  private:
   NodePtr arg_;
+};
+
+// cel.@mapInsert(map, key, value) / cel.@mapInsert(map, other_map): the
+// accumulator step of the transformMap macros (a new map with the entries
+// added; a repeated key is an error).
+class MapInsertNode final : public Node {
+ public:
+  MapInsertNode(int64_t id, std::vector<NodePtr> args) : Node(id), args_(std::move(args)) {}
+  Value Eval(Frame& frame) const override;
+  int64_t Size() const override;
+
+ private:
+  std::vector<NodePtr> args_;
 };
 
 class ListNode final : public Node {

@@ -166,6 +166,7 @@ class Planner {
   NodePtr StaticName(int64_t id, const std::string& name) {
     int64_t enum_value = 0;
     if (env_.provider().FindEnumConstant(name, &enum_value)) {
+      if (IsNullValueConstant(name)) return std::make_unique<ConstNode>(id, Value::Null());
       return std::make_unique<ConstNode>(id, Value::Int(enum_value));
     }
     CelType type_of;
@@ -215,6 +216,7 @@ class Planner {
         return std::make_unique<SlotNode>(id, VariableSlot(ref.name, id));
       }
       case Reference::Kind::kEnumConstant:
+        if (IsNullValueConstant(ref.name)) return std::make_unique<ConstNode>(id, Value::Null());
         return std::make_unique<ConstNode>(id, Value::Int(ref.enum_value));
       case Reference::Kind::kType:
         return std::make_unique<ConstNode>(id, Value::Type(TypeName(ref.type)));
@@ -275,18 +277,44 @@ class Planner {
         return PlanName(e.id, qname);
       }
     }
-    PITBOSS_ASSIGN_OR_RETURN(NodePtr operand, Plan(*sel.operand));
-    const Descriptor* descriptor = nullptr;
-    const FieldDescriptor* field = nullptr;
-    if (const CelType* t = FindType(sel.operand->id)) {
-      if (t->kind() == CelType::Kind::kMessage) {
-        descriptor = env_.provider().FindMessage(t->name());
-        if (descriptor != nullptr) field = descriptor->FindFieldByName(sel.field);
-        if (field == nullptr) descriptor = nullptr;
-      }
+    // The chain of plain selections below `e` (outermost first).
+    std::vector<const Expr*> chain = {&e};
+    const Expr* cur = sel.operand.get();
+    while (const SelectExpr* inner = cur->as_select()) {
+      if (inner->test_only || FindReference(cur->id) != nullptr) break;
+      chain.push_back(cur);
+      cur = inner->operand.get();
     }
-    return std::make_unique<SelectNode>(e.id, std::move(operand), sel.field, sel.test_only,
-                                        descriptor, field);
+    PITBOSS_ASSIGN_OR_RETURN(NodePtr root, Plan(*cur));
+    std::vector<std::unique_ptr<SelectNode>> steps;
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+      const SelectExpr& s = *(*it)->as_select();
+      const Descriptor* descriptor = nullptr;
+      const FieldDescriptor* field = nullptr;
+      if (const CelType* t = FindType(s.operand->id)) {
+        if (t->kind() == CelType::Kind::kMessage) {
+          descriptor = env_.provider().FindMessage(t->name());
+          if (descriptor != nullptr) field = descriptor->FindFieldByName(s.field);
+          if (field == nullptr) descriptor = nullptr;
+        }
+      }
+      steps.push_back(std::make_unique<SelectNode>((*it)->id, nullptr, s.field, s.test_only,
+                                                   descriptor, field));
+    }
+    if (steps.size() == 1) {
+      const Descriptor* descriptor = nullptr;
+      const FieldDescriptor* field = nullptr;
+      if (const CelType* t = FindType(sel.operand->id)) {
+        if (t->kind() == CelType::Kind::kMessage) {
+          descriptor = env_.provider().FindMessage(t->name());
+          if (descriptor != nullptr) field = descriptor->FindFieldByName(sel.field);
+          if (field == nullptr) descriptor = nullptr;
+        }
+      }
+      return std::make_unique<SelectNode>(e.id, std::move(root), sel.field, sel.test_only,
+                                          descriptor, field);
+    }
+    return std::make_unique<SelectChainNode>(e.id, std::move(root), std::move(steps));
   }
 
   absl::StatusOr<NodePtr> PlanCall(const Expr& e, const CallExpr& call) {
@@ -312,6 +340,14 @@ class Planner {
         }
         return std::make_unique<ConditionalNode>(e.id, std::move(c), std::move(t),
                                                  std::move(f));
+      }
+      if (fn == kMapInsertFunction && (call.args.size() == 2 || call.args.size() == 3)) {
+        std::vector<NodePtr> args;
+        for (const ExprPtr& a : call.args) {
+          PITBOSS_ASSIGN_OR_RETURN(NodePtr arg, Plan(*a));
+          args.push_back(std::move(arg));
+        }
+        return std::make_unique<MapInsertNode>(e.id, std::move(args));
       }
       if (fn == op::kNotStrictlyFalse && call.args.size() == 1) {
         PITBOSS_ASSIGN_OR_RETURN(NodePtr arg, Plan(*call.args[0]));
@@ -355,6 +391,17 @@ class Planner {
     }
     bool all_const = true;
     for (const NodePtr& a : args) all_const &= a->ConstantValue() != nullptr;
+    if (ref != nullptr && ref->overload_ids.size() == 1 && args.size() == 2 && !all_const) {
+      const Expr& lhs_expr = receiver ? *call.target : *call.args[0];
+      const CelType* lhs_type = FindType(lhs_expr.id);
+      FastOp fast;
+      const Overload* overload = FindOverloadById(registry_, ref->overload_ids[0]);
+      if (overload != nullptr && lhs_type != nullptr &&
+          FindFastOp(ref->overload_ids[0], *lhs_type, &fast)) {
+        return std::make_unique<FastBinaryNode>(e.id, fast, std::move(args[0]),
+                                                std::move(args[1]), overload);
+      }
+    }
     static const std::vector<std::string>* const kNoIds = new std::vector<std::string>();
     PITBOSS_ASSIGN_OR_RETURN(
         NodePtr node, MakeCallNode(e.id, function, receiver, std::move(args),
@@ -461,6 +508,17 @@ class Planner {
 };
 
 }  // namespace
+
+FunctionDecl MapInsertDecl() {
+  const CelType k = CelType::Param("K");
+  const CelType v = CelType::Param("V");
+  const CelType map = CelType::Map(k, v);
+  FunctionDecl decl;
+  decl.name = kMapInsertFunction;
+  decl.overloads.push_back({"cel_@mapInsert_map_key_value", {map, k, v}, map, false});
+  decl.overloads.push_back({"cel_@mapInsert_map_map", {map, map}, map, false});
+  return decl;
+}
 
 absl::StatusOr<std::unique_ptr<ProgramImpl>> Plan(const ParsedExpr& parsed,
                                                   const CheckedExpr* checked,

@@ -27,6 +27,11 @@ class FunctionRegistry;
 
 namespace eval_internal {
 
+// The function the parser's transformMap macros call; the planner implements
+// it (see MapInsertNode) and MapInsertDecl() declares it for the checker.
+inline constexpr char kMapInsertFunction[] = "cel.@mapInsert";
+FunctionDecl MapInsertDecl();
+
 struct PlannerOptions {
   bool fold_constants = true;
   int64_t max_steps = 0;       // 0: unlimited

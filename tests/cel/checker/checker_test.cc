@@ -70,6 +70,12 @@ TEST_F(CheckerTest, InfersPrimitiveAndAggregateTypes) {
   EXPECT_EQ(TypeOf("size('abc')"), "int");
   EXPECT_EQ(TypeOf("'abc'.size()"), "int");
   EXPECT_EQ(TypeOf("true ? 1 : 2"), "int");
+  EXPECT_EQ(TypeOf("type([1]) == type(['a'])"), "bool");
+  EXPECT_EQ(TypeOf("[1, google.protobuf.Int64Value{value: 2}]"), "list(wrapper(int))");
+  EXPECT_EQ(TypeOf("[1, dyn(2)]"), "list(dyn)");
+  EXPECT_EQ(TypeOf("google.protobuf.NullValue.NULL_VALUE"), "null_type");
+  EXPECT_EQ(TypeOf("{'a': 1}.transformMap(k, v, v + 1)"), "map(string, int)");
+  EXPECT_THAT(TypeOf("dyn"), HasSubstr("undeclared reference to 'dyn'"));
   EXPECT_THAT(TypeOf("true ? 1 : 'a'"), HasSubstr("found no matching overload for '_?_:_'"));
 }
 

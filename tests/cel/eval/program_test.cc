@@ -72,6 +72,14 @@ TEST_F(ProgramTest, ReadsMessageFields) {
   EXPECT_EQ(Eval("n * 2 + 1"), "7");
 }
 
+TEST_F(ProgramTest, ExpandsTwoVariableMacrosAndNullValue) {
+  EXPECT_EQ(Eval("{'a': 1, 'b': 2}.transformMap(k, v, v * 10)['b']"), "20");
+  EXPECT_EQ(Eval("size({'a': 1, 'b': 2}.transformMap(k, v, v > 1, v))"), "1");
+  EXPECT_THAT(Eval("{'a': 0}.transformMap(k, v, 1 / v)"), HasSubstr("error: "));
+  EXPECT_EQ(Eval("google.protobuf.NullValue.NULL_VALUE == null"), "true");
+  EXPECT_EQ(Eval("type([1]) == type(['a'])"), "true");
+}
+
 TEST_F(ProgramTest, BuildsMessages) {
   EXPECT_EQ(Eval("pitboss.v1.Money{minor_units: 5, currency: 'USD'}.minor_units"), "5");
   env_.SetContainer("pitboss.v1");
