@@ -1,0 +1,211 @@
+// The evaluate pipeline (see include/pitboss/engine.h).
+#include "pitboss/engine.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/arena.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "src/common/status_macros.h"
+#include "src/domain/account_open.h"
+#include "src/domain/event_envelope.h"
+#include "src/domain/name_match.h"
+#include "src/domain/proto_time.h"
+#include "src/engine/audit_chain.h"
+#include "src/engine/decision_combiner.h"
+#include "src/engine/event_applier.h"
+#include "src/engine/event_checks.h"
+#include "src/engine/policy_options.h"
+#include "src/engine/policy_validator.h"
+#include "src/engine/rule_set.h"
+#include "src/engine/state_changes.h"
+#include "src/risk/features.h"
+
+namespace pitboss {
+namespace engine {
+
+// Requests above this are refused before parsing (the C ABI has its own cap).
+inline constexpr size_t kMaxSerializedRequestBytes = 16u << 20;
+
+class EngineImpl {
+ public:
+  static absl::StatusOr<std::unique_ptr<EngineImpl>> Create(const v1::Policy& policy) {
+    PITBOSS_RETURN_IF_ERROR(ValidatePolicy(policy));
+    auto impl = std::unique_ptr<EngineImpl>(new EngineImpl());
+    impl->policy_ = policy;
+    PITBOSS_ASSIGN_OR_RETURN(impl->options_, ResolvePolicyOptions(policy));
+    PITBOSS_ASSIGN_OR_RETURN(impl->rules_, RuleSet::Compile(policy));
+    PITBOSS_ASSIGN_OR_RETURN(DecisionCombiner combiner,
+                             DecisionCombiner::Create(std::vector<v1::ScoreThreshold>(
+                                 policy.score_thresholds().begin(),
+                                 policy.score_thresholds().end())));
+    impl->combiner_ = std::make_unique<DecisionCombiner>(std::move(combiner));
+    PITBOSS_ASSIGN_OR_RETURN(std::unique_ptr<domain::NameMatcher> matcher,
+                             domain::NameMatcher::Create());
+    std::shared_ptr<const domain::NameMatcher> shared(std::move(matcher));
+    impl->features_.name_matcher = shared;
+    impl->features_.reference_currency = policy.reference_currency();
+    for (const v1::ReferenceRate& rate : policy.reference_rates()) {
+      impl->features_.rates.push_back(
+          {rate.currency(), rate.reference_minor_units(), rate.per_minor_units()});
+    }
+    PITBOSS_RETURN_IF_ERROR(risk::ValidateFeatureOptions(impl->features_));
+    PITBOSS_ASSIGN_OR_RETURN(EventChecker checker,
+                             EventChecker::Create(policy, impl->options_, shared));
+    impl->checker_ = std::make_unique<EventChecker>(std::move(checker));
+    return impl;
+  }
+
+  absl::StatusOr<v1::EvaluateResponse> Evaluate(const v1::EvaluateRequest& request) const;
+
+  const v1::Policy& policy() const { return policy_; }
+
+ private:
+  EngineImpl() = default;
+
+  // The account the event applies to: the stored one, or a new one for
+  // account_opened.
+  absl::StatusOr<v1::Account> StartingAccount(const v1::EvaluateRequest& request,
+                                              absl::Time now) const;
+
+  v1::Policy policy_;
+  PolicyOptions options_;
+  std::unique_ptr<RuleSet> rules_;
+  std::unique_ptr<DecisionCombiner> combiner_;
+  risk::FeatureOptions features_;
+  std::unique_ptr<EventChecker> checker_;
+};
+
+absl::StatusOr<v1::Account> EngineImpl::StartingAccount(const v1::EvaluateRequest& request,
+                                                        absl::Time now) const {
+  const v1::Event& event = request.event();
+  if (event.has_account_opened()) {
+    if (!request.account().account_id().empty() || request.account().version() != 0) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "account: '", request.account().account_id(),
+          "' already exists; account_opened needs an empty account"));
+    }
+    v1::Account opened;
+    PITBOSS_ASSIGN_OR_RETURN(opened, domain::OpenAccount(event, now));
+    return opened;
+  }
+  if (request.account().account_id().empty()) {
+    return absl::NotFoundError(absl::StrCat("account: unknown account '",
+                                            event.account_id(),
+                                            "' (open it with account_opened first)"));
+  }
+  PITBOSS_RETURN_IF_ERROR(
+      domain::ValidateEventFor(request.account(), event, event.kind_case()));
+  if (!event.event_id().empty() && request.account().last_event_id() == event.event_id()) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "event.event_id: '", event.event_id(), "' was already applied to this account"));
+  }
+  return request.account();
+}
+
+absl::StatusOr<v1::EvaluateResponse> EngineImpl::Evaluate(
+    const v1::EvaluateRequest& request) const {
+  if (!request.has_event()) return absl::InvalidArgumentError("event: missing");
+  if (request.event().kind_case() == v1::Event::KIND_NOT_SET) {
+    return absl::InvalidArgumentError("event.kind: no event kind set");
+  }
+  if (!request.has_now()) return absl::InvalidArgumentError("now: missing");
+  PITBOSS_RETURN_IF_ERROR(domain::ValidateProtoTime(request.now(), "now"));
+  const absl::Time now = domain::FromProtoTime(request.now());
+  const v1::Event& event = request.event();
+
+  PITBOSS_ASSIGN_OR_RETURN(const v1::Account before, StartingAccount(request, now));
+  PITBOSS_ASSIGN_OR_RETURN(const v1::Features features,
+                           risk::ComputeFeatures(before, event, now, features_));
+  PITBOSS_ASSIGN_OR_RETURN(EventChecks checks,
+                           checker_->Check(before, event, features, now));
+
+  google::protobuf::Arena arena;
+  RuleInput input{&before, &event, &features, now};
+  PITBOSS_ASSIGN_OR_RETURN(std::vector<Finding> findings, rules_->Evaluate(input, &arena));
+  // Domain findings first: they rank before rules of the same severity.
+  findings.insert(findings.begin(), checks.findings.begin(), checks.findings.end());
+
+  PITBOSS_ASSIGN_OR_RETURN(
+      v1::Decision decision,
+      combiner_->Combine(findings, CombineContext{before.account_id(), event.event_id()}));
+  decision.set_policy_id(policy_.policy_id());
+  decision.set_policy_version(policy_.version());
+  if (checks.support.has_value()) {
+    decision.set_disclosure_tier(checks.support->tier);
+    for (v1::SupportAction action : checks.support->allowed_actions) {
+      decision.add_allowed_support_actions(action);
+    }
+  }
+
+  v1::Account after = before;
+  PITBOSS_RETURN_IF_ERROR(ApplyDecidedEvent(&after, event, checks, decision,
+                                            checker_->catalog(), options_, now));
+  // One event is one applied change: however many domain steps it took, the
+  // version moves by exactly one (and not at all when nothing changed).
+  const bool opened = event.has_account_opened();
+  if (opened || after.SerializeAsString() != before.SerializeAsString()) {
+    after.set_version(opened ? 1 : before.version() + 1);
+    *after.mutable_updated_at() = domain::ToProtoTime(now);
+    after.set_last_event_id(event.event_id());
+  }
+  for (v1::StateChange& change : DiffAccounts(opened ? v1::Account() : before, after)) {
+    *decision.add_state_changes() = std::move(change);
+  }
+  decision.set_account_version(after.version());
+  decision.set_audit_sequence(request.audit_chain_head().sequence() + 1);
+
+  v1::EvaluateResponse response;
+  PITBOSS_ASSIGN_OR_RETURN(*response.mutable_audit(),
+                           AppendAuditRecord(request.audit_chain_head(), event, decision,
+                                             after.version(), now));
+  *response.mutable_decision() = std::move(decision);
+  *response.mutable_account() = std::move(after);
+  return response;
+}
+
+}  // namespace engine
+
+Engine::Engine(std::unique_ptr<engine::EngineImpl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() = default;
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(const v1::Policy& policy) {
+  PITBOSS_ASSIGN_OR_RETURN(std::unique_ptr<engine::EngineImpl> impl,
+                           engine::EngineImpl::Create(policy));
+  return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+}
+
+absl::StatusOr<v1::EvaluateResponse> Engine::Evaluate(
+    const v1::EvaluateRequest& request) const {
+  return impl_->Evaluate(request);
+}
+
+absl::StatusOr<std::string> Engine::EvaluateSerialized(absl::string_view bytes) const {
+  if (bytes.size() > engine::kMaxSerializedRequestBytes) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("request: ", bytes.size(), " bytes exceeds the limit of ",
+                     engine::kMaxSerializedRequestBytes));
+  }
+  v1::EvaluateRequest request;
+  if (!request.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::InvalidArgumentError("request: malformed pitboss.v1.EvaluateRequest bytes");
+  }
+  PITBOSS_ASSIGN_OR_RETURN(v1::EvaluateResponse response, impl_->Evaluate(request));
+  std::string out;
+  {
+    google::protobuf::io::StringOutputStream stream(&out);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    if (!response.SerializeToCodedStream(&coded)) {
+      return absl::InternalError("response: could not serialize");
+    }
+  }
+  return out;
+}
+
+const v1::Policy& Engine::policy() const { return impl_->policy(); }
+
+}  // namespace pitboss
