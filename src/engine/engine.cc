@@ -30,6 +30,25 @@ namespace engine {
 // Requests above this are refused before parsing (the C ABI has its own cap).
 inline constexpr size_t kMaxSerializedRequestBytes = 16u << 20;
 
+// Required factors the player can actually verify: when the account has
+// active factors of some of the required kinds, the others are dropped (asking
+// for an SMS code from a player without a phone factor helps no one); when it
+// has none of them, the list stays as is (the player must enrol one first).
+void KeepAchievableFactors(const v1::Account& account, v1::Decision& decision) {
+  if (decision.required_factors().empty()) return;
+  std::vector<int> achievable;
+  for (int kind : decision.required_factors()) {
+    for (const v1::Factor& factor : account.factors()) {
+      if (factor.kind() == kind && !domain::IsSet(factor.revoked_at())) {
+        achievable.push_back(kind);
+        break;
+      }
+    }
+  }
+  if (achievable.empty()) return;
+  decision.mutable_required_factors()->Assign(achievable.begin(), achievable.end());
+}
+
 class EngineImpl {
  public:
   static absl::StatusOr<std::unique_ptr<EngineImpl>> Create(const v1::Policy& policy) {
@@ -66,10 +85,11 @@ class EngineImpl {
  private:
   EngineImpl() = default;
 
-  // The account the event applies to: the stored one, or a new one for
-  // account_opened.
-  absl::StatusOr<v1::Account> StartingAccount(const v1::EvaluateRequest& request,
-                                              absl::Time now) const;
+  // The account the event applies to: the request's (not copied), or for
+  // account_opened a new one built in `*opened`.
+  absl::StatusOr<const v1::Account*> StartingAccount(const v1::EvaluateRequest& request,
+                                                     absl::Time now,
+                                                     v1::Account* opened) const;
 
   v1::Policy policy_;
   PolicyOptions options_;
@@ -79,8 +99,8 @@ class EngineImpl {
   std::unique_ptr<EventChecker> checker_;
 };
 
-absl::StatusOr<v1::Account> EngineImpl::StartingAccount(const v1::EvaluateRequest& request,
-                                                        absl::Time now) const {
+absl::StatusOr<const v1::Account*> EngineImpl::StartingAccount(
+    const v1::EvaluateRequest& request, absl::Time now, v1::Account* opened) const {
   const v1::Event& event = request.event();
   if (event.has_account_opened()) {
     if (!request.account().account_id().empty() || request.account().version() != 0) {
@@ -88,8 +108,7 @@ absl::StatusOr<v1::Account> EngineImpl::StartingAccount(const v1::EvaluateReques
           "account: '", request.account().account_id(),
           "' already exists; account_opened needs an empty account"));
     }
-    v1::Account opened;
-    PITBOSS_ASSIGN_OR_RETURN(opened, domain::OpenAccount(event, now));
+    PITBOSS_ASSIGN_OR_RETURN(*opened, domain::OpenAccount(event, now));
     return opened;
   }
   if (request.account().account_id().empty()) {
@@ -103,7 +122,7 @@ absl::StatusOr<v1::Account> EngineImpl::StartingAccount(const v1::EvaluateReques
     return absl::AlreadyExistsError(absl::StrCat(
         "event.event_id: '", event.event_id(), "' was already applied to this account"));
   }
-  return request.account();
+  return &request.account();
 }
 
 absl::StatusOr<v1::EvaluateResponse> EngineImpl::Evaluate(
@@ -117,7 +136,10 @@ absl::StatusOr<v1::EvaluateResponse> EngineImpl::Evaluate(
   const absl::Time now = domain::FromProtoTime(request.now());
   const v1::Event& event = request.event();
 
-  PITBOSS_ASSIGN_OR_RETURN(const v1::Account before, StartingAccount(request, now));
+  v1::Account opened_account;
+  PITBOSS_ASSIGN_OR_RETURN(const v1::Account* starting,
+                           StartingAccount(request, now, &opened_account));
+  const v1::Account& before = *starting;
   PITBOSS_ASSIGN_OR_RETURN(const v1::Features features,
                            risk::ComputeFeatures(before, event, now, features_));
   PITBOSS_ASSIGN_OR_RETURN(EventChecks checks,
@@ -132,6 +154,7 @@ absl::StatusOr<v1::EvaluateResponse> EngineImpl::Evaluate(
   PITBOSS_ASSIGN_OR_RETURN(
       v1::Decision decision,
       combiner_->Combine(findings, CombineContext{before.account_id(), event.event_id()}));
+  KeepAchievableFactors(before, decision);
   decision.set_policy_id(policy_.policy_id());
   decision.set_policy_version(policy_.version());
   if (checks.support.has_value()) {
@@ -143,11 +166,14 @@ absl::StatusOr<v1::EvaluateResponse> EngineImpl::Evaluate(
 
   v1::Account after = before;
   PITBOSS_RETURN_IF_ERROR(ApplyDecidedEvent(&after, event, checks, decision,
+                                            CaseKindFor(findings, decision),
                                             checker_->catalog(), options_, now));
   // One event is one applied change: however many domain steps it took, the
-  // version moves by exactly one (and not at all when nothing changed).
+  // version moves by exactly one (and not at all when nothing changed). Every
+  // domain step goes through domain::ApplyAccountChange, which moves the
+  // version, so a moved version is exactly "something was applied".
   const bool opened = event.has_account_opened();
-  if (opened || after.SerializeAsString() != before.SerializeAsString()) {
+  if (opened || after.version() != before.version()) {
     after.set_version(opened ? 1 : before.version() + 1);
     *after.mutable_updated_at() = domain::ToProtoTime(now);
     after.set_last_event_id(event.event_id());

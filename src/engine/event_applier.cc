@@ -41,9 +41,14 @@ domain::FeeSchedule FeeFor(const PaymentCatalog& catalog,
 }
 
 absl::Status ApplyDepositRequest(v1::Account* account, const v1::Event& event,
-                                 const EventChecks& checks, DecisionOutcome outcome,
+                                 const EventChecks& checks, const v1::Decision& decision,
                                  const PaymentCatalog& catalog, absl::Time now) {
-  if (Refused(outcome)) return absl::OkStatus();
+  const DecisionOutcome outcome = decision.outcome();
+  // A closed account records nothing (the domain refuses new deposits there).
+  if (Refused(outcome) &&
+      (account->status() == v1::ACCOUNT_STATUS_CLOSED || checks.instrument_refused)) {
+    return absl::OkStatus();
+  }
   const v1::DepositRequested& request = event.deposit_requested();
   const v1::PaymentInstrument* instrument =
       request.has_new_instrument()
@@ -58,17 +63,27 @@ absl::Status ApplyDepositRequest(v1::Account* account, const v1::Event& event,
   const bool three_ds = checks.quote.has_value() && checks.quote->step_up_required &&
                         checks.quote->step_up_method == v1::STEP_UP_METHOD_THREE_D_SECURE;
   v1::DepositState to;
+  domain::DepositUpdate update;
   switch (outcome) {
-    case v1::DECISION_OUTCOME_ALLOW:
-      to = three_ds ? v1::DEPOSIT_STATE_AWAITING_AUTHENTICATION : v1::DEPOSIT_STATE_PENDING;
+    case v1::DECISION_OUTCOME_DENY:
+    case v1::DECISION_OUTCOME_ESCALATE:
+      // Recorded as DECLINED: the attempt counts towards the unsuccessful-
+      // deposit velocity (card testing) and the audit trail shows it.
+      to = v1::DEPOSIT_STATE_DECLINED;
+      update.failure_reason = decision.reasons().empty() ? "DECLINED"
+                                                         : decision.reasons(0).code();
       break;
     case v1::DECISION_OUTCOME_CHALLENGE:
       to = v1::DEPOSIT_STATE_AWAITING_AUTHENTICATION;
       break;
-    default:  // HOLD, REVIEW: parked in INITIATED until released.
-      return absl::OkStatus();
+    default:
+      // ALLOW, and HOLD / REVIEW: a deposit cannot be parked (no event
+      // releases one), so it proceeds and the REVIEW's case is opened for a
+      // person to look at after the fact.
+      to = three_ds ? v1::DEPOSIT_STATE_AWAITING_AUTHENTICATION : v1::DEPOSIT_STATE_PENDING;
+      break;
   }
-  return domain::TransitionDeposit(account, request.deposit_id(), to, {}, now);
+  return domain::TransitionDeposit(account, request.deposit_id(), to, update, now);
 }
 
 absl::Status ApplyWithdrawalRequest(v1::Account* account, const v1::Event& event,
@@ -125,29 +140,35 @@ absl::Status RestrictIfNegative(v1::Account* account, absl::Time now) {
   });
 }
 
-// The case kind of the most severe ESCALATE or REVIEW reason's rule action.
-v1::CaseKind CaseKindFor(const v1::Decision& decision) {
-  return decision.outcome() == v1::DECISION_OUTCOME_ESCALATE ? v1::CASE_KIND_SECURITY
-                                                             : v1::CASE_KIND_FRAUD_REVIEW;
-}
-
+// Opens the decision's case (unless a support verdict already opened it under
+// the same id) and, for ESCALATE, puts the account on a security hold tied to
+// the case.
 absl::Status OpenCase(v1::Account* account, const v1::Event& event,
-                      const v1::Decision& decision, absl::Time now) {
+                      const v1::Decision& decision, v1::CaseKind case_kind,
+                      absl::Time now) {
   if (decision.case_id().empty()) return absl::OkStatus();
+  const bool escalate = decision.outcome() == v1::DECISION_OUTCOME_ESCALATE;
+  bool exists = false;
   for (const v1::Case& existing : account->cases()) {
-    if (existing.case_id() == decision.case_id()) return absl::OkStatus();
+    exists |= existing.case_id() == decision.case_id();
   }
+  bool held = false;
+  for (const v1::Restriction& r : account->restrictions()) {
+    held |= r.kind() == v1::RESTRICTION_KIND_SECURITY_HOLD &&
+            r.case_id() == decision.case_id();
+  }
+  if (exists && (!escalate || held)) return absl::OkStatus();
   return domain::ApplyAccountChange(account, now, [&](v1::Account& draft) {
-    v1::Case& opened = *draft.add_cases();
-    opened.set_case_id(decision.case_id());
-    opened.set_kind(CaseKindFor(decision));
-    opened.set_status(decision.outcome() == v1::DECISION_OUTCOME_ESCALATE
-                          ? v1::CASE_STATUS_ESCALATED
-                          : v1::CASE_STATUS_OPEN);
-    *opened.mutable_opened_at() = domain::ToProtoTime(now);
-    opened.set_reason(decision.reasons().empty() ? "" : decision.reasons(0).code());
-    opened.set_subject_id(event.event_id());
-    if (decision.outcome() == v1::DECISION_OUTCOME_ESCALATE) {
+    if (!exists) {
+      v1::Case& opened = *draft.add_cases();
+      opened.set_case_id(decision.case_id());
+      opened.set_kind(case_kind);
+      opened.set_status(escalate ? v1::CASE_STATUS_ESCALATED : v1::CASE_STATUS_OPEN);
+      *opened.mutable_opened_at() = domain::ToProtoTime(now);
+      opened.set_reason(decision.reasons().empty() ? "" : decision.reasons(0).code());
+      opened.set_subject_id(event.event_id());
+    }
+    if (escalate && !held) {
       v1::Restriction& hold = *draft.add_restrictions();
       hold.set_kind(v1::RESTRICTION_KIND_SECURITY_HOLD);
       *hold.mutable_since() = domain::ToProtoTime(now);
@@ -209,10 +230,27 @@ bool IsFactEvent(const v1::Event& event) {
   }
 }
 
+v1::CaseKind CaseKindFor(absl::Span<const Finding> findings, const v1::Decision& decision) {
+  const bool escalate = decision.outcome() == v1::DECISION_OUTCOME_ESCALATE;
+  for (const Finding& finding : findings) {
+    if (!finding.fired || finding.mode != v1::RULE_MODE_ENFORCE) continue;
+    if (escalate && finding.action.has_escalate()) {
+      const v1::CaseKind kind = finding.action.escalate().case_kind();
+      return kind == v1::CASE_KIND_UNSPECIFIED ? v1::CASE_KIND_SECURITY : kind;
+    }
+    if (!escalate && finding.action.has_review()) {
+      const v1::CaseKind kind = finding.action.review().case_kind();
+      return kind == v1::CASE_KIND_UNSPECIFIED ? v1::CASE_KIND_FRAUD_REVIEW : kind;
+    }
+  }
+  // A score threshold's REVIEW / ESCALATE.
+  return escalate ? v1::CASE_KIND_SECURITY : v1::CASE_KIND_FRAUD_REVIEW;
+}
+
 absl::Status ApplyDecidedEvent(v1::Account* account, const v1::Event& event,
                                const EventChecks& checks, const v1::Decision& decision,
-                               const PaymentCatalog& catalog, const PolicyOptions& options,
-                               absl::Time now) {
+                               v1::CaseKind case_kind, const PaymentCatalog& catalog,
+                               const PolicyOptions& options, absl::Time now) {
   const DecisionOutcome outcome = decision.outcome();
   const bool apply = IsFactEvent(event) || outcome == v1::DECISION_OUTCOME_ALLOW;
   domain::LedgerOptions ledger;
@@ -222,7 +260,7 @@ absl::Status ApplyDecidedEvent(v1::Account* account, const v1::Event& event,
 
   if (event.has_deposit_requested()) {
     PITBOSS_RETURN_IF_ERROR(
-        ApplyDepositRequest(account, event, checks, outcome, catalog, now));
+        ApplyDepositRequest(account, event, checks, decision, catalog, now));
   } else if (event.has_withdrawal_requested()) {
     PITBOSS_RETURN_IF_ERROR(
         ApplyWithdrawalRequest(account, event, checks, decision, catalog, now));
@@ -250,11 +288,7 @@ absl::Status ApplyDecidedEvent(v1::Account* account, const v1::Event& event,
         }));
   }
   if (outcome == v1::DECISION_OUTCOME_ESCALATE || outcome == v1::DECISION_OUTCOME_REVIEW) {
-    bool opened_by_support = false;
-    for (const v1::Case& existing : account->cases()) {
-      opened_by_support |= existing.case_id() == decision.case_id();
-    }
-    if (!opened_by_support) PITBOSS_RETURN_IF_ERROR(OpenCase(account, event, decision, now));
+    PITBOSS_RETURN_IF_ERROR(OpenCase(account, event, decision, case_kind, now));
   }
   return absl::OkStatus();
 }

@@ -2,17 +2,21 @@
 #include "src/engine/event_checks.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 #include "src/common/status_macros.h"
 #include "src/domain/action_requirements.h"
 #include "src/domain/agent_roles.h"
 #include "src/domain/instruments.h"
 #include "src/domain/limits.h"
 #include "src/domain/money.h"
+#include "src/domain/proto_time.h"
 #include "src/domain/security_events.h"
 #include "src/engine/kyc_gates.h"
 
@@ -110,6 +114,46 @@ std::string PlayBlockCode(domain::GamblingBlock block) {
   return "";
 }
 
+// The latest of the changes that hold withdrawals (security.*_changed_at),
+// with the hold it starts; nullopt when none is within its hold period. The
+// sign-up password (password_changed_at == created_at) is not a change.
+struct RecentChange {
+  absl::Time at;
+  absl::Duration hold;
+  std::string what;
+};
+
+std::optional<RecentChange> LatestHoldingChange(const v1::Account& account,
+                                                const SecurityOptions& security,
+                                                absl::Time now) {
+  std::optional<RecentChange> latest;
+  auto consider = [&](const google::protobuf::Timestamp& when, absl::Duration hold,
+                      absl::string_view what) {
+    if (!domain::IsSet(when)) return;
+    const absl::Time at = domain::FromProtoTime(when);
+    if (at > now || now - at >= hold) return;
+    if (!latest.has_value() || at > latest->at) latest = RecentChange{at, hold, std::string(what)};
+  };
+  const v1::Security& sec = account.security();
+  consider(sec.email_changed_at(), security.withdrawal_hold_after_contact_change, "e-mail");
+  consider(sec.phone_changed_at(), security.withdrawal_hold_after_contact_change, "phone");
+  consider(sec.address_changed_at(), security.withdrawal_hold_after_contact_change,
+           "address");
+  const bool signup_password =
+      domain::IsSet(account.created_at()) &&
+      domain::FromProtoTime(sec.password_changed_at()) <=
+          domain::FromProtoTime(account.created_at());
+  if (!signup_password) {
+    consider(sec.password_changed_at(), security.withdrawal_hold_after_password_change,
+             "password");
+  }
+  return latest;
+}
+
+bool Contains(const std::vector<v1::FactorKind>& kinds, v1::FactorKind kind) {
+  return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+}
+
 }  // namespace
 
 absl::StatusOr<EventChecker> EventChecker::Create(
@@ -138,6 +182,17 @@ absl::Status EventChecker::CheckPayment(const v1::Account& account, const v1::Ev
   } else {
     const std::string& id = deposit ? event.deposit_requested().instrument_id()
                                     : event.withdrawal_requested().instrument_id();
+    const v1::PaymentInstrument* known = domain::FindInstrument(account, id);
+    if (known != nullptr && known->status() != v1::INSTRUMENT_STATUS_ACTIVE) {
+      // A blocked (e.g. charged back) or removed instrument: a refusal the
+      // player can act on, not malformed input.
+      checks.findings.push_back(
+          Deny("INSTRUMENT_NOT_ACTIVE",
+               absl::StrCat("The payment instrument is ",
+                            v1::InstrumentStatus_Name(known->status()), ".")));
+      checks.instrument_refused = true;
+      return absl::OkStatus();
+    }
     PITBOSS_ASSIGN_OR_RETURN(
         instrument, domain::RequireActiveInstrument(account, id, field + ".instrument_id"));
   }
@@ -155,6 +210,46 @@ absl::Status EventChecker::CheckPayment(const v1::Account& account, const v1::Ev
   }
   checks.quote = std::move(quote);
   return absl::OkStatus();
+}
+
+void EventChecker::CheckHoldAfterChange(const v1::Account& account, absl::Time now,
+                                        EventChecks& checks) const {
+  const std::optional<RecentChange> change =
+      LatestHoldingChange(account, options_.security, now);
+  if (!change.has_value()) return;
+  std::vector<v1::FactorKind> release = options_.security.hold_release_factor_kinds;
+  if (release.empty()) {
+    release = {v1::FACTOR_KIND_SMS_OTP, v1::FACTOR_KIND_TOTP, v1::FACTOR_KIND_APP_APPROVAL};
+  }
+  // Re-verified since the change with a release factor (never over the phone).
+  for (const v1::Verification& v : account.verifications()) {
+    if (Contains(release, v.kind()) && v.channel() != v1::CHANNEL_PHONE &&
+        domain::FromProtoTime(v.verified_at()) > change->at) {
+      return;
+    }
+  }
+  const std::string message =
+      absl::StrCat("Withdrawals wait ", absl::FormatDuration(change->hold), " after a ",
+                   change->what, " change unless re-verified with a possession factor.");
+  Finding hold = DomainFinding("WITHDRAWAL_HOLD_AFTER_CHANGE", message);
+  hold.action.mutable_hold();
+  checks.findings.push_back(std::move(hold));
+  // The factors that release it: those the account has enrolled (asking for
+  // one it cannot receive helps no one); none enrolled -> the hold alone.
+  std::vector<v1::FactorKind> enrolled;
+  for (const v1::Factor& factor : account.factors()) {
+    if (!domain::IsSet(factor.revoked_at()) && Contains(release, factor.kind()) &&
+        !Contains(enrolled, factor.kind())) {
+      enrolled.push_back(factor.kind());
+    }
+  }
+  if (!enrolled.empty()) {
+    std::sort(enrolled.begin(), enrolled.end());
+    checks.findings.push_back(Challenge(
+        "VERIFY_TO_RELEASE_HOLD",
+        "Verifying one of these factors releases the hold.", enrolled));
+  }
+  checks.withdrawal_needs_verification = true;
 }
 
 absl::Status EventChecker::CheckRequirement(const v1::Account& account,
@@ -206,6 +301,7 @@ absl::StatusOr<EventChecks> EventChecker::Check(const v1::Account& account,
       }
       PITBOSS_RETURN_IF_ERROR(
           CheckPayment(account, event, v1::PAYMENT_DIRECTION_DEPOSIT, now, checks));
+      if (checks.instrument_refused) return checks;
       PITBOSS_ASSIGN_OR_RETURN(KycGateResult kyc,
                                CheckKycGates(account, event, features, options_.kyc));
       for (Finding& finding : kyc.findings) checks.findings.push_back(std::move(finding));
@@ -216,6 +312,7 @@ absl::StatusOr<EventChecks> EventChecker::Check(const v1::Account& account,
       const v1::Money& amount = event.withdrawal_requested().amount();
       PITBOSS_RETURN_IF_ERROR(
           CheckPayment(account, event, v1::PAYMENT_DIRECTION_WITHDRAWAL, now, checks));
+      if (checks.instrument_refused) return checks;
       if (account.balances().cash().minor_units() < amount.minor_units()) {
         checks.findings.push_back(
             Deny("INSUFFICIENT_FUNDS",
@@ -227,6 +324,7 @@ absl::StatusOr<EventChecks> EventChecker::Check(const v1::Account& account,
                                CheckKycGates(account, event, features, options_.kyc));
       if (!kyc.findings.empty()) checks.withdrawal_needs_verification = true;
       for (Finding& finding : kyc.findings) checks.findings.push_back(std::move(finding));
+      CheckHoldAfterChange(account, now, checks);
       PITBOSS_RETURN_IF_ERROR(CheckRequirement(account, event, now, checks));
       break;
     }
@@ -292,7 +390,10 @@ absl::StatusOr<EventChecks> EventChecker::Check(const v1::Account& account,
       PITBOSS_ASSIGN_OR_RETURN(
           domain::SupportVerdict verdict,
           domain::EvaluateSupportEvent(account, event, *matcher_, now, options));
-      if (event.has_support_action_request() && !verdict.requested_allowed) {
+      // Once escalated the call is refused by the ESCALATE itself (security
+      // takes over); a separate DENY would outrank it and hide the case.
+      if (event.has_support_action_request() && !verdict.requested_allowed &&
+          !verdict.escalate_to_security) {
         checks.findings.push_back(
             Deny("SUPPORT_ACTION_NOT_PERMITTED",
                  verdict.refusals.empty()

@@ -3,14 +3,21 @@
 //
 //   any player event    account CLOSED -> DENY ACCOUNT_CLOSED; SUSPENDED (security
 //                       hold) -> DENY ACCOUNT_SUSPENDED for payments and play
+//   deposits and withdrawals  a registered instrument that is not ACTIVE ->
+//                       DENY INSTRUMENT_NOT_ACTIVE (an unknown one is NOT_FOUND)
 //   deposit_requested   self-exclusion / time-out / deposit limit -> DENY
 //                       (SELF_EXCLUDED, TIMED_OUT, DEPOSIT_LIMIT_REACHED); the
 //                       payment catalog (payment_terms.h): refusal -> DENY, a
 //                       FACTOR step-up -> CHALLENGE, 3-D Secure -> the deposit
 //                       waits in AWAITING_AUTHENTICATION; KYC gates (kyc_gates.h)
 //   withdrawal_requested  cash short -> DENY INSUFFICIENT_FUNDS; payment
-//                       catalog; KYC gates (HOLD -> PENDING_VERIFICATION); the
-//                       policy's verification requirement -> CHALLENGE
+//                       catalog; KYC gates (HOLD -> PENDING_VERIFICATION); within
+//                       security.withdrawal_hold_after_{contact,password}_change
+//                       of a change and not re-verified since with a
+//                       hold_release_factor_kind -> HOLD
+//                       WITHDRAWAL_HOLD_AFTER_CHANGE + CHALLENGE (the enrolled
+//                       release factors); the policy's verification
+//                       requirement -> CHALLENGE
 //   wager_settled       play blocked (self-excluded, timed out) -> DENY
 //   password_reset_request  by phone or agent-assisted -> DENY
 //                       PASSWORD_RESET_CHANNEL_REFUSED, routed to an e-mail link
@@ -19,8 +26,9 @@
 //   login_attempt       refused while locked -> DENY ACCOUNT_LOCKED
 //   support_call / support_action_request / security_report  the support
 //                       verdict (support_call.h): disclosure tier and allowed
-//                       actions; a refused action -> DENY
-//                       SUPPORT_ACTION_NOT_PERMITTED; escalation -> ESCALATE
+//                       actions; escalation -> ESCALATE (which refuses the
+//                       action by itself); otherwise a refused action -> DENY
+//                       SUPPORT_ACTION_NOT_PERMITTED
 // Events that report facts (provider callbacks, KYC results, settlements) get
 // no findings: they happened, and the engine records them.
 // Pure; errors (INVALID_ARGUMENT naming the field) only for malformed input.
@@ -53,6 +61,9 @@ struct EventChecks {
   // The withdrawal must wait for KYC documents or a step-up
   // (PENDING_VERIFICATION) rather than a review.
   bool withdrawal_needs_verification = false;
+  // The payment's registered instrument is blocked or removed (DENY
+  // INSTRUMENT_NOT_ACTIVE): nothing can be created with it.
+  bool instrument_refused = false;
   // Enhanced due diligence becomes required with this event.
   bool edd_newly_required = false;
   // Support events: the verdict (tier, allowed actions, escalation).
@@ -78,6 +89,12 @@ class EventChecker {
 
   absl::Status CheckPayment(const v1::Account& account, const v1::Event& event,
                             v1::PaymentDirection direction, absl::Time now,
+                            EventChecks& checks) const;
+  // A withdrawal within the policy's hold after a contact or password change,
+  // not re-verified since with a release factor: HOLD
+  // WITHDRAWAL_HOLD_AFTER_CHANGE plus a CHALLENGE naming the release factors
+  // the account has enrolled.
+  void CheckHoldAfterChange(const v1::Account& account, absl::Time now,
                             EventChecks& checks) const;
   absl::Status CheckRequirement(const v1::Account& account, const v1::Event& event,
                                 absl::Time now, EventChecks& checks) const;

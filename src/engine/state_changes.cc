@@ -5,7 +5,6 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/message_differencer.h"
 #include "src/domain/deposit_machine.h"
 #include "src/domain/money.h"
 #include "src/domain/withdrawal_machine.h"
@@ -14,7 +13,13 @@ namespace pitboss {
 namespace engine {
 namespace {
 
-using google::protobuf::util::MessageDifferencer;
+// Equality by serialized bytes: Account and everything in it is proto3
+// without maps or unknown fields, so equal messages serialize identically
+// (and this is several times faster than reflection-based comparison).
+bool SameBytes(const google::protobuf::MessageLite& a, const google::protobuf::MessageLite& b) {
+  if (a.ByteSizeLong() != b.ByteSizeLong()) return false;
+  return a.SerializeAsString() == b.SerializeAsString();
+}
 
 v1::StateChange Change(v1::StateChangeKind kind, std::string field, std::string from,
                        std::string to, std::string subject = "") {
@@ -42,8 +47,18 @@ void DiffMoney(v1::StateChangeKind kind, const std::string& field, const v1::Mon
 void DiffSection(v1::StateChangeKind kind, const std::string& field,
                  const google::protobuf::Message& before,
                  const google::protobuf::Message& after, std::vector<v1::StateChange>& out) {
-  if (MessageDifferencer::Equals(before, after)) return;
+  if (SameBytes(before, after)) return;
   out.push_back(Change(kind, field, "", "changed"));
+}
+
+template <typename T>
+bool RepeatedEqual(const google::protobuf::RepeatedPtrField<T>& a,
+                   const google::protobuf::RepeatedPtrField<T>& b) {
+  if (a.size() != b.size()) return false;
+  for (int i = 0; i < a.size(); ++i) {
+    if (!SameBytes(a.Get(i), b.Get(i))) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -95,7 +110,7 @@ std::vector<v1::StateChange> DiffAccounts(const v1::Account& before,
     if (i >= before.restrictions_size()) {
       out.push_back(Change(v1::STATE_CHANGE_KIND_RESTRICTION_ADDED, field, "",
                            v1::RestrictionKind_Name(r.kind()), r.case_id()));
-    } else if (!MessageDifferencer::Equals(before.restrictions(i).until(), r.until())) {
+    } else if (!SameBytes(before.restrictions(i).until(), r.until())) {
       out.push_back(Change(v1::STATE_CHANGE_KIND_RESTRICTION_LIFTED, field,
                            v1::RestrictionKind_Name(r.kind()), "lifted", r.case_id()));
     }
@@ -106,29 +121,83 @@ std::vector<v1::StateChange> DiffAccounts(const v1::Account& before,
                          absl::StrCat("account.cases[", i, "]"), "",
                          v1::CaseKind_Name(c.kind()), c.case_id()));
   }
+  for (int i = 0; i < after.cases_size() && i < before.cases_size(); ++i) {
+    const v1::Case& c = after.cases(i);
+    if (before.cases(i).status() != c.status()) {
+      out.push_back(Change(v1::STATE_CHANGE_KIND_CASE_OPENED,
+                           absl::StrCat("account.cases[", i, "].status"),
+                           v1::CaseStatus_Name(before.cases(i).status()),
+                           v1::CaseStatus_Name(c.status()), c.case_id()));
+    }
+  }
   if (before.kyc().level() != after.kyc().level()) {
     out.push_back(Change(v1::STATE_CHANGE_KIND_KYC_LEVEL, "account.kyc.level",
                          v1::KycLevel_Name(before.kyc().level()),
                          v1::KycLevel_Name(after.kyc().level())));
+  } else {
+    // Documents submitted or reviewed, due diligence asked for or done.
+    DiffSection(v1::STATE_CHANGE_KIND_KYC_LEVEL, "account.kyc", before.kyc(), after.kyc(),
+                out);
   }
-  DiffSection(v1::STATE_CHANGE_KIND_RESPONSIBLE_GAMBLING, "account.responsible_gambling",
-              before.responsible_gambling(), after.responsible_gambling(), out);
+  {
+    v1::ResponsibleGambling rg_before = before.responsible_gambling();
+    v1::ResponsibleGambling rg_after = after.responsible_gambling();
+    rg_before.clear_deposit_limits();
+    rg_after.clear_deposit_limits();
+    DiffSection(v1::STATE_CHANGE_KIND_RESPONSIBLE_GAMBLING, "account.responsible_gambling",
+                rg_before, rg_after, out);
+    bool limits_equal = before.responsible_gambling().deposit_limits_size() ==
+                        after.responsible_gambling().deposit_limits_size();
+    for (int i = 0; limits_equal && i < after.responsible_gambling().deposit_limits_size();
+         ++i) {
+      limits_equal = SameBytes(before.responsible_gambling().deposit_limits(i),
+                                                after.responsible_gambling().deposit_limits(i));
+    }
+    if (!limits_equal) {
+      out.push_back(Change(v1::STATE_CHANGE_KIND_DEPOSIT_LIMIT,
+                           "account.responsible_gambling.deposit_limits", "", "changed"));
+    }
+  }
   DiffSection(v1::STATE_CHANGE_KIND_SECURITY, "account.security", before.security(),
               after.security(), out);
   if (before.factors_size() != after.factors_size()) {
     out.push_back(Change(v1::STATE_CHANGE_KIND_FACTOR, "account.factors",
                          absl::StrCat(before.factors_size()),
                          absl::StrCat(after.factors_size())));
+  } else if (!RepeatedEqual(before.factors(), after.factors())) {
+    out.push_back(Change(v1::STATE_CHANGE_KIND_FACTOR, "account.factors", "", "changed"));
   }
-  if (before.devices_size() < after.devices_size()) {
+  if (!RepeatedEqual(before.verifications(), after.verifications())) {
+    out.push_back(Change(v1::STATE_CHANGE_KIND_FACTOR, "account.verifications",
+                         absl::StrCat(before.verifications_size()),
+                         absl::StrCat(after.verifications_size())));
+  }
+  if (before.devices_size() != after.devices_size()) {
     out.push_back(Change(v1::STATE_CHANGE_KIND_DEVICE, "account.devices",
                          absl::StrCat(before.devices_size()),
                          absl::StrCat(after.devices_size())));
+  } else if (!RepeatedEqual(before.devices(), after.devices())) {
+    out.push_back(Change(v1::STATE_CHANGE_KIND_DEVICE, "account.devices", "", "seen"));
   }
   if (before.instruments_size() != after.instruments_size()) {
     out.push_back(Change(v1::STATE_CHANGE_KIND_INSTRUMENT, "account.instruments",
                          absl::StrCat(before.instruments_size()),
                          absl::StrCat(after.instruments_size())));
+  } else {
+    for (int i = 0; i < after.instruments_size(); ++i) {
+      const v1::PaymentInstrument& was = before.instruments(i);
+      const v1::PaymentInstrument& is = after.instruments(i);
+      if (was.status() != is.status()) {
+        out.push_back(Change(v1::STATE_CHANGE_KIND_INSTRUMENT,
+                             absl::StrCat("account.instruments[", i, "].status"),
+                             v1::InstrumentStatus_Name(was.status()),
+                             v1::InstrumentStatus_Name(is.status()), is.instrument_id()));
+      } else if (!SameBytes(was, is)) {
+        out.push_back(Change(v1::STATE_CHANGE_KIND_INSTRUMENT,
+                             absl::StrCat("account.instruments[", i, "]"), "", "updated",
+                             is.instrument_id()));
+      }
+    }
   }
   DiffSection(v1::STATE_CHANGE_KIND_PROFILE, "account.profile", before.profile(),
               after.profile(), out);
