@@ -76,6 +76,68 @@ PITBOSS_API int pitboss_version_info(uint8_t** out, size_t* out_len,
 /* Releases memory returned by any pitboss function. NULL has no effect. */
 PITBOSS_API void pitboss_free(void* ptr);
 
+/* Every request (policy, EvaluateRequest, CelEvalRequest) larger than this many
+ * bytes is refused with PITBOSS_RESOURCE_EXHAUSTED before it is parsed. */
+#define PITBOSS_MAX_REQUEST_BYTES (64u * 1024u * 1024u)
+
+/* ------------------------------------------------------------------------- */
+/* Engine                                                                    */
+
+/* A compiled policy that decides account events (pitboss.v1.Policy in,
+ * EvaluateRequest -> EvaluateResponse).
+ *
+ * Thread-safe: an engine is immutable once created; any number of threads may
+ * call pitboss_engine_evaluate on the same engine concurrently. It must not be
+ * freed while a call on it is running. A new policy is a new engine. */
+typedef struct pitboss_engine_t pitboss_engine_t;
+
+/* Validates a serialized pitboss.v1.Policy and compiles its rules into a new
+ * engine stored in *out (release it with pitboss_engine_free). An invalid
+ * policy is PITBOSS_INVALID_ARGUMENT and the message names what is wrong;
+ * pitboss_policy_check lists every problem as data, with positions. On failure
+ * *out is NULL. */
+PITBOSS_API int pitboss_engine_new(const uint8_t* policy, size_t policy_len,
+                                   pitboss_engine_t** out, char** error_message);
+
+/* Destroys an engine. NULL has no effect. */
+PITBOSS_API void pitboss_engine_free(pitboss_engine_t* engine);
+
+/* Decides one event: a serialized pitboss.v1.EvaluateRequest (account, event,
+ * now, audit chain head) in, a serialized pitboss.v1.EvaluateResponse
+ * (decision, account after it, audit record) out, deterministic byte for byte.
+ * A refusal (deny, hold, verify first) is data in the decision, status
+ * PITBOSS_OK. Malformed or inconsistent requests are PITBOSS_INVALID_ARGUMENT
+ * (or another non-OK status) and nothing is returned. Thread-safe. */
+PITBOSS_API int pitboss_engine_evaluate(const pitboss_engine_t* engine,
+                                        const uint8_t* req, size_t req_len,
+                                        uint8_t** out, size_t* out_len,
+                                        char** error_message);
+
+/* ------------------------------------------------------------------------- */
+/* Policy check                                                              */
+
+/* Checks a serialized pitboss.v1.Policy without building an engine: every
+ * structural problem and every rule's CEL compile error, as a serialized
+ * pitboss.v1.PolicyCheckResponse (no diagnostics: the policy is valid).
+ * Problems in the policy are data (status PITBOSS_OK); bytes that are not a
+ * Policy are PITBOSS_INVALID_ARGUMENT. Thread-safe. */
+PITBOSS_API int pitboss_policy_check(const uint8_t* policy, size_t policy_len,
+                                     uint8_t** out, size_t* out_len,
+                                     char** error_message);
+
+/* ------------------------------------------------------------------------- */
+/* CEL                                                                       */
+
+/* Compiles and evaluates one CEL expression: a serialized
+ * pitboss.v1.CelEvalRequest (expression, bindings, options) in, a serialized
+ * pitboss.v1.CelEvalResponse out. A parse or type error is
+ * PITBOSS_INVALID_ARGUMENT (the message has line, column and a caret); a CEL
+ * runtime error (division by zero, ...) is data in the response. For tools
+ * and interactive use: each call compiles the expression again. Thread-safe. */
+PITBOSS_API int pitboss_cel_eval(const uint8_t* req, size_t req_len,
+                                 uint8_t** out, size_t* out_len,
+                                 char** error_message);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -56,15 +56,34 @@ absl::Status SerializeTo(const google::protobuf::MessageLite& message,
   return absl::OkStatus();
 }
 
-absl::Status ParseRequest(const uint8_t* data, size_t len,
-                          google::protobuf::MessageLite& message,
-                          const char* what) {
+absl::Status CopyTo(absl::string_view bytes, uint8_t** out, size_t* out_len) {
+  if (out == nullptr || out_len == nullptr) {
+    return absl::InvalidArgumentError("out and out_len must not be NULL");
+  }
+  auto* buffer = static_cast<uint8_t*>(std::malloc(bytes.empty() ? 1 : bytes.size()));
+  if (buffer == nullptr) return absl::ResourceExhaustedError("pitboss: out of memory");
+  if (!bytes.empty()) std::memcpy(buffer, bytes.data(), bytes.size());
+  *out = buffer;
+  *out_len = bytes.size();
+  return absl::OkStatus();
+}
+
+absl::Status CheckRequestBytes(const uint8_t* data, size_t len, const char* what) {
   if (data == nullptr && len != 0) {
     return absl::InvalidArgumentError(absl::StrCat(what, ": NULL data with length ", len));
   }
   if (len > kMaxRequestBytes) {
     return absl::ResourceExhaustedError(absl::StrCat(
         what, ": ", len, " bytes exceeds the limit of ", kMaxRequestBytes));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseRequest(const uint8_t* data, size_t len,
+                          google::protobuf::MessageLite& message,
+                          const char* what) {
+  if (absl::Status checked = CheckRequestBytes(data, len, what); !checked.ok()) {
+    return checked;
   }
   if (!message.ParseFromArray(data, static_cast<int>(len))) {
     return absl::InvalidArgumentError(

@@ -16,12 +16,14 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "google/protobuf/message_lite.h"
 
 namespace pitboss {
 namespace capi_internal {
 
-// Requests larger than this are refused with RESOURCE_EXHAUSTED.
+// Requests larger than this are refused with RESOURCE_EXHAUSTED
+// (PITBOSS_MAX_REQUEST_BYTES in the public header).
 inline constexpr size_t kMaxRequestBytes = 64u << 20;
 
 // Runs `impl`, converting any exception into a status. Never throws.
@@ -34,6 +36,14 @@ int Report(const absl::Status& status, char** error_message) noexcept;
 // Serializes `message` into malloc'ed memory at *out / *out_len.
 absl::Status SerializeTo(const google::protobuf::MessageLite& message,
                          uint8_t** out, size_t* out_len);
+
+// Copies `bytes` into malloc'ed memory at *out / *out_len (at least one byte is
+// allocated, so an empty result is still a non-NULL pointer).
+absl::Status CopyTo(absl::string_view bytes, uint8_t** out, size_t* out_len);
+
+// Refuses NULL data with a non-zero length (INVALID_ARGUMENT) and requests over
+// kMaxRequestBytes (RESOURCE_EXHAUSTED), naming `what`.
+absl::Status CheckRequestBytes(const uint8_t* data, size_t len, const char* what);
 
 // Parses a request of `len` bytes at `data` into `message`, naming `what` in
 // errors. Refuses NULL data with a non-zero length and oversized requests.

@@ -1,0 +1,107 @@
+"""pitboss.Engine: a compiled policy deciding account events, over the C ABI.
+
+    with pitboss.Engine("examples/policy/default.textproto") as engine:
+        response = engine.evaluate(account, event, now)
+        response.decision.outcome       # a pitboss.v1.DecisionOutcome
+        response.account                # the account after the decision
+
+Thread-safety: the underlying engine is thread-safe; any number of threads may
+call ``evaluate`` on one Engine. ``close()`` must not race with them.
+"""
+
+import ctypes
+import datetime
+
+from google.protobuf import timestamp_pb2
+
+from pitboss import _ffi
+from pitboss._errors import Error, StatusCode
+from pitboss._policy import policy_bytes
+from pitboss.v1 import account_pb2, policy_pb2
+
+
+def _timestamp(now):
+    if isinstance(now, timestamp_pb2.Timestamp):
+        return now
+    if isinstance(now, datetime.datetime):
+        if now.tzinfo is None:
+            raise TypeError("now: a naive datetime is ambiguous; give it a tzinfo "
+                            "(e.g. datetime.timezone.utc)")
+        ts = timestamp_pb2.Timestamp()
+        ts.FromDatetime(now.astimezone(datetime.timezone.utc))
+        return ts
+    if isinstance(now, (int, float)) and not isinstance(now, bool):
+        ts = timestamp_pb2.Timestamp()
+        ts.seconds = int(now // 1)
+        ts.nanos = int(round((now - ts.seconds) * 1e9)) if isinstance(now, float) else 0
+        return ts
+    raise TypeError(f"now: expected a Timestamp, an aware datetime or Unix seconds, "
+                    f"got {type(now).__name__}")
+
+
+class Engine:
+    """A compiled policy (``pitboss_engine_t``).
+
+    ``policy``: a ``pitboss.v1.Policy``, serialized bytes, text-format or JSON
+    text, or a path (see :func:`pitboss.load_policy`). An invalid policy raises
+    Error(INVALID_ARGUMENT) naming the first problem (:func:`pitboss.check_policy`
+    lists them all)."""
+
+    def __init__(self, policy):
+        self._handle = None
+        data = policy_bytes(policy)
+        lib = _ffi.lib()
+        handle = ctypes.c_void_p()
+        error = ctypes.c_void_p()
+        lib.pitboss_engine_new(data, len(data), ctypes.byref(handle), ctypes.byref(error))
+        self._lib = lib
+        self._handle = handle.value
+
+    def evaluate(self, account, event, now, audit_chain_head=None):
+        """Decides ``event`` for ``account`` (``None``: a new account) at ``now``
+        (a Timestamp, an aware datetime or Unix seconds). Returns the
+        ``pitboss.v1.EvaluateResponse``; a refusal is data in its decision."""
+        request = policy_pb2.EvaluateRequest(
+            account=account if account is not None else account_pb2.Account(),
+            event=event, now=_timestamp(now))
+        if audit_chain_head is not None:
+            request.audit_chain_head.CopyFrom(audit_chain_head)
+        return self.evaluate_request(request)
+
+    def evaluate_request(self, request):
+        """A ``pitboss.v1.EvaluateRequest`` in, the EvaluateResponse out."""
+        return policy_pb2.EvaluateResponse.FromString(
+            self.evaluate_bytes(request.SerializeToString()))
+
+    def evaluate_bytes(self, request):
+        """Serialized EvaluateRequest in, serialized EvaluateResponse out (the
+        C call itself; deterministic byte for byte)."""
+        handle = self._handle
+        if handle is None:
+            raise Error(StatusCode.FAILED_PRECONDITION, "engine is closed")
+        return _ffi.call_bytes(self._lib.pitboss_engine_evaluate, handle, request, len(request))
+
+    @property
+    def closed(self):
+        return self._handle is None
+
+    def close(self):
+        """Releases the engine. Idempotent."""
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            self._lib.pitboss_engine_free(handle)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def __del__(self):
+        # __init__ may have failed before _handle existed.
+        if getattr(self, "_handle", None) is not None:
+            self.close()
+
+    def __repr__(self):
+        return f"<pitboss.Engine {'closed' if self.closed else 'open'}>"
