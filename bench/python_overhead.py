@@ -14,8 +14,9 @@ rounds; each round CALLS calls after a warm-up round):
   request    Engine.evaluate_request(EvaluateRequest): + serialize + parse
   evaluate   Engine.evaluate(account, event, now): + building the request
 
-and reports each as added microseconds over C and as a ratio to C. The target
-(issue 6) is <= 15 us added per call for the binding itself (`bytes`).
+and reports each as added microseconds over C and as a ratio to C, plus what
+python3-protobuf alone spends serializing the request and parsing the response.
+The target (issue 6) is <= 15 us added per call.
 """
 import argparse
 import datetime
@@ -81,6 +82,14 @@ def main():
             "evaluate": _rounds(lambda: engine.evaluate(request.account, request.event, now),
                                 args.calls, args.rounds),
         }
+        response_bytes = engine.evaluate_bytes(request_bytes)
+    # Where the message paths' time goes: python3-protobuf alone, no pitboss call.
+    parts = {
+        "serialize EvaluateRequest": _rounds(request.SerializeToString, args.calls, args.rounds),
+        "parse EvaluateResponse": _rounds(
+            lambda: policy_pb2.EvaluateResponse.FromString(response_bytes), args.calls,
+            args.rounds),
+    }
 
     print(f"library: {pitboss._ffi.lib()._name}")
     print(f"python: {sys.version.split()[0]}, protobuf backend: "
@@ -90,6 +99,9 @@ def main():
     print(f"{'c':<10} {c_ns:>10.0f} {0:>9.2f} {1:>6.3f}")
     for name, ns in results.items():
         print(f"{name:<10} {ns:>10.0f} {(ns - c_ns) / 1000:>9.2f} {ns / c_ns:>6.3f}")
+    print(f"request: {len(request_bytes)} bytes, response: {len(response_bytes)} bytes")
+    for name, ns in parts.items():
+        print(f"  python3-protobuf {name}: {ns / 1000:.2f} us")
 
 
 if __name__ == "__main__":

@@ -65,6 +65,27 @@ def test_evaluate_matches_evaluate_request(default_policy, account_opened_reques
     assert direct == again
 
 
+def test_evaluate_encodes_exactly_the_request(default_policy, account_opened_request):
+    # evaluate() writes the request's wire bytes from its parts: the engine must
+    # see the same request as a built EvaluateRequest, audit chain head included.
+    with pitboss.Engine(default_policy) as engine:
+        first = engine.evaluate_request(account_opened_request)
+        request = policy_pb2.EvaluateRequest()
+        request.CopyFrom(account_opened_request)
+        request.audit_chain_head.sequence = first.audit.sequence
+        request.audit_chain_head.record_hash = first.audit.record_hash
+        request.event.event_id = "evt-0002"
+        built = engine.evaluate_request(request)
+        parts = engine.evaluate(request.account, request.event, request.now,
+                                audit_chain_head=request.audit_chain_head)
+        assert parts == built
+        assert parts.audit.sequence == first.audit.sequence + 1
+        with pytest.raises(TypeError, match="account"):
+            engine.evaluate(request.event, request.event, NOW)
+        with pytest.raises(TypeError, match="event"):
+            engine.evaluate(None, request.account, NOW)
+
+
 def test_bad_requests_raise_and_leave_the_engine_usable(default_policy, account_opened_request):
     with pitboss.Engine(default_policy) as engine:
         good = engine.evaluate_request(account_opened_request)

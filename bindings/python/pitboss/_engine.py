@@ -17,7 +17,7 @@ from google.protobuf import timestamp_pb2
 from pitboss import _ffi
 from pitboss._errors import Error, StatusCode
 from pitboss._policy import policy_bytes
-from pitboss.v1 import account_pb2, policy_pb2
+from pitboss.v1 import account_pb2, event_pb2, policy_pb2
 
 
 def _timestamp(now):
@@ -37,6 +37,23 @@ def _timestamp(now):
         return ts
     raise TypeError(f"now: expected a Timestamp, an aware datetime or Unix seconds, "
                     f"got {type(now).__name__}")
+
+
+def _varint(value):
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _field(number, payload):
+    """A length-delimited field (wire type 2) of protobuf wire format."""
+    return _varint((number << 3) | 2) + _varint(len(payload)) + payload
 
 
 class Engine:
@@ -61,12 +78,20 @@ class Engine:
         """Decides ``event`` for ``account`` (``None``: a new account) at ``now``
         (a Timestamp, an aware datetime or Unix seconds). Returns the
         ``pitboss.v1.EvaluateResponse``; a refusal is data in its decision."""
-        request = policy_pb2.EvaluateRequest(
-            account=account if account is not None else account_pb2.Account(),
-            event=event, now=_timestamp(now))
+        if account is not None and not isinstance(account, account_pb2.Account):
+            raise TypeError(f"account: expected a pitboss.v1.Account or None, "
+                            f"got {type(account).__name__}")
+        if not isinstance(event, event_pb2.Event):
+            raise TypeError(f"event: expected a pitboss.v1.Event, got {type(event).__name__}")
+        # The EvaluateRequest's bytes are its fields' bytes one after another:
+        # serializing the parts directly skips copying them into a request
+        # message first (a third of the Python-side cost with the cpp backend).
+        parts = [_field(1, account.SerializeToString() if account is not None else b""),
+                 _field(2, event.SerializeToString()),
+                 _field(3, _timestamp(now).SerializeToString())]
         if audit_chain_head is not None:
-            request.audit_chain_head.CopyFrom(audit_chain_head)
-        return self.evaluate_request(request)
+            parts.append(_field(4, audit_chain_head.SerializeToString()))
+        return policy_pb2.EvaluateResponse.FromString(self.evaluate_bytes(b"".join(parts)))
 
     def evaluate_request(self, request):
         """A ``pitboss.v1.EvaluateRequest`` in, the EvaluateResponse out."""
