@@ -19,7 +19,9 @@ namespace pitboss {
 namespace capi_internal {
 namespace {
 
-constexpr absl::string_view kPositionMarker = "<input>:";
+// Each error starts a line "ERROR: <input>:LINE:COL: message"; the lines after
+// it (" | source", " | ...^") are a snippet that may quote anything.
+constexpr absl::string_view kErrorPrefix = "ERROR: <input>:";
 
 // "rules[12].expression" -> 12; -1 when `field` is not inside a rule.
 int RuleIndex(absl::string_view field) {
@@ -64,13 +66,11 @@ std::vector<v1::Diagnostic> CelDiagnostics(absl::string_view message, absl::stri
                                            absl::string_view field) {
   std::vector<v1::Diagnostic> out;
   for (absl::string_view line : absl::StrSplit(message, '\n')) {
-    const size_t marker = line.find(kPositionMarker);
-    if (marker == absl::string_view::npos) continue;
     int line_number = 0;
     int column = 0;
     absl::string_view what;
-    if (!ParsePosition(line.substr(marker + kPositionMarker.size()), &line_number, &column,
-                       &what)) {
+    if (!absl::ConsumePrefix(&line, kErrorPrefix) ||
+        !ParsePosition(line, &line_number, &column, &what)) {
       continue;
     }
     v1::Diagnostic& diagnostic = out.emplace_back();

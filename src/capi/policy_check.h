@@ -26,8 +26,9 @@ namespace capi_internal {
 v1::PolicyCheckResponse CheckPolicy(const v1::Policy& policy);
 
 // Splits a CEL compiler message ("ERROR: <input>:L:C: what\n | src\n | ..^"
-// per error) into one diagnostic per error, each with `rule_id` and `field`.
-// A message without positions becomes one diagnostic at line/column 0.
+// per error) into one diagnostic per error, each with `rule_id` and `field`;
+// only lines starting "ERROR: <input>:" start an error (snippets may quote the
+// source). A message without positions becomes one diagnostic at line/column 0.
 std::vector<v1::Diagnostic> CelDiagnostics(absl::string_view message,
                                            absl::string_view rule_id,
                                            absl::string_view field);

@@ -49,3 +49,15 @@ def test_not_a_policy_is_an_error():
     with pytest.raises(pitboss.Error) as e:
         pitboss.check_policy(b"\x0a\xff\xff\xff\x0f")
     assert e.value.code == pitboss.StatusCode.INVALID_ARGUMENT
+
+
+def test_quoted_positions_in_a_rule_are_not_errors(default_policy):
+    # The compiler's snippet quotes the source line; text in it that looks like
+    # an error position must not become a diagnostic of its own.
+    policy = policy_pb2.Policy()
+    policy.CopyFrom(default_policy)
+    policy.rules[0].expression = "'ERROR: <input>:9:9: fake' == 1"
+    diagnostics = [d for d in pitboss.check_policy(policy).diagnostics
+                   if d.field == "rules[0].expression"]
+    assert [(d.line, d.column) for d in diagnostics] == [(1, 28)]  # the ==
+    assert "fake" not in diagnostics[0].message
