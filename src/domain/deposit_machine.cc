@@ -15,6 +15,7 @@
 #include "src/domain/limits.h"
 #include "src/domain/money.h"
 #include "src/domain/proto_time.h"
+#include "src/domain/transition_table.h"
 #include "src/domain/velocity.h"
 
 namespace pitboss {
@@ -216,20 +217,12 @@ absl::Status MoveDeposit(v1::Account& draft, absl::string_view deposit_id,
 
 absl::Span<const DepositTransition> DepositTransitionTable() { return kDepositTable; }
 
-const DepositTransition* FindDepositTransition(v1::DepositState from,
-                                               v1::DepositState to) {
-  for (const DepositTransition& row : kDepositTable) {
-    if (row.from == from && row.to == to) return &row;
-  }
-  return nullptr;
+const DepositTransition* FindDepositTransition(v1::DepositState from, v1::DepositState to) {
+  return domain_internal::FindTransition(DepositTransitionTable(), from, to);
 }
 
 std::vector<v1::DepositState> DepositTargets(v1::DepositState from) {
-  std::vector<v1::DepositState> out;
-  for (const DepositTransition& row : kDepositTable) {
-    if (row.from == from) out.push_back(row.to);
-  }
-  return out;
+  return domain_internal::TransitionTargets(DepositTransitionTable(), from);
 }
 
 bool IsFinalDepositState(v1::DepositState state) {
@@ -237,11 +230,8 @@ bool IsFinalDepositState(v1::DepositState state) {
 }
 
 absl::string_view DepositStateName(v1::DepositState state) {
-  const std::string& full = v1::DepositState_Name(state);
-  absl::string_view name = full;
-  constexpr absl::string_view kPrefix = "DEPOSIT_STATE_";
-  if (name.substr(0, kPrefix.size()) == kPrefix) name.remove_prefix(kPrefix.size());
-  return name.empty() ? absl::string_view("INVALID") : name;
+  return domain_internal::StateNameWithoutPrefix(v1::DepositState_Name(state),
+                                                 "DEPOSIT_STATE_");
 }
 
 absl::Status CreateDeposit(v1::Account* account, const v1::Event& event,

@@ -14,6 +14,7 @@
 #include "src/domain/instruments.h"
 #include "src/domain/money.h"
 #include "src/domain/proto_time.h"
+#include "src/domain/transition_table.h"
 #include "src/domain/velocity.h"
 
 namespace pitboss {
@@ -200,20 +201,12 @@ absl::Span<const WithdrawalTransition> WithdrawalTransitionTable() {
   return kWithdrawalTable;
 }
 
-const WithdrawalTransition* FindWithdrawalTransition(v1::WithdrawalState from,
-                                                     v1::WithdrawalState to) {
-  for (const WithdrawalTransition& row : kWithdrawalTable) {
-    if (row.from == from && row.to == to) return &row;
-  }
-  return nullptr;
+const WithdrawalTransition* FindWithdrawalTransition(v1::WithdrawalState from, v1::WithdrawalState to) {
+  return domain_internal::FindTransition(WithdrawalTransitionTable(), from, to);
 }
 
 std::vector<v1::WithdrawalState> WithdrawalTargets(v1::WithdrawalState from) {
-  std::vector<v1::WithdrawalState> out;
-  for (const WithdrawalTransition& row : kWithdrawalTable) {
-    if (row.from == from) out.push_back(row.to);
-  }
-  return out;
+  return domain_internal::TransitionTargets(WithdrawalTransitionTable(), from);
 }
 
 bool IsFinalWithdrawalState(v1::WithdrawalState state) {
@@ -221,11 +214,8 @@ bool IsFinalWithdrawalState(v1::WithdrawalState state) {
 }
 
 absl::string_view WithdrawalStateName(v1::WithdrawalState state) {
-  const std::string& full = v1::WithdrawalState_Name(state);
-  absl::string_view name = full;
-  constexpr absl::string_view kPrefix = "WITHDRAWAL_STATE_";
-  if (name.substr(0, kPrefix.size()) == kPrefix) name.remove_prefix(kPrefix.size());
-  return name.empty() ? absl::string_view("INVALID") : name;
+  return domain_internal::StateNameWithoutPrefix(v1::WithdrawalState_Name(state),
+                                                 "WITHDRAWAL_STATE_");
 }
 
 absl::Status CreateWithdrawal(v1::Account* account, const v1::Event& event,

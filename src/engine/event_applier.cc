@@ -24,22 +24,6 @@ bool Refused(DecisionOutcome outcome) {
   return outcome == v1::DECISION_OUTCOME_DENY || outcome == v1::DECISION_OUTCOME_ESCALATE;
 }
 
-// The fee schedule of the method covering `instrument` in `direction` for
-// `currency`; no fee when the catalog has none.
-domain::FeeSchedule FeeFor(const PaymentCatalog& catalog,
-                           const v1::PaymentInstrument& instrument,
-                           v1::PaymentDirection direction, const std::string& currency) {
-  const v1::PaymentMethod* method = catalog.FindMethod(instrument);
-  if (method == nullptr) return {};
-  for (const v1::PaymentDirectionTerms& terms : method->directions()) {
-    if (terms.direction() != direction) continue;
-    for (const v1::CurrencyTerms& currency_terms : terms.currencies()) {
-      if (currency_terms.currency() == currency) return ToFeeSchedule(currency_terms.fee());
-    }
-  }
-  return {};
-}
-
 absl::Status ApplyDepositRequest(v1::Account* account, const v1::Event& event,
                                  const EventChecks& checks, const v1::Decision& decision,
                                  const PaymentCatalog& catalog, absl::Time now) {
@@ -56,8 +40,8 @@ absl::Status ApplyDepositRequest(v1::Account* account, const v1::Event& event,
           : domain::FindInstrument(*account, request.instrument_id());
   domain::FeeSchedule fees;
   if (instrument != nullptr) {
-    fees = FeeFor(catalog, *instrument, v1::PAYMENT_DIRECTION_DEPOSIT,
-                  request.amount().currency());
+    fees = catalog.FeeScheduleFor(*instrument, v1::PAYMENT_DIRECTION_DEPOSIT,
+                                  request.amount().currency());
   }
   PITBOSS_RETURN_IF_ERROR(domain::CreateDeposit(account, event, fees, now));
   const bool three_ds = checks.quote.has_value() && checks.quote->step_up_required &&
@@ -97,8 +81,8 @@ absl::Status ApplyWithdrawalRequest(v1::Account* account, const v1::Event& event
       domain::FindInstrument(*account, request.instrument_id());
   domain::FeeSchedule fees;
   if (instrument != nullptr) {
-    fees = FeeFor(catalog, *instrument, v1::PAYMENT_DIRECTION_WITHDRAWAL,
-                  request.amount().currency());
+    fees = catalog.FeeScheduleFor(*instrument, v1::PAYMENT_DIRECTION_WITHDRAWAL,
+                                  request.amount().currency());
   }
   PITBOSS_RETURN_IF_ERROR(domain::CreateWithdrawal(account, event, fees, now));
   domain::WithdrawalUpdate update;

@@ -88,6 +88,18 @@ absl::StatusOr<PaymentCatalog> PaymentCatalog::Create(const v1::Policy& policy) 
                                                        policy.payment_methods().end()));
 }
 
+domain::FeeSchedule PaymentCatalog::FeeScheduleFor(const v1::PaymentInstrument& instrument,
+                                                   v1::PaymentDirection direction,
+                                                   const std::string& currency) const {
+  const v1::PaymentMethod* method = FindMethod(instrument);
+  const v1::PaymentDirectionTerms* terms =
+      method == nullptr ? nullptr : FindDirection(*method, direction);
+  const v1::CurrencyTerms* currency_terms =
+      terms == nullptr ? nullptr : FindCurrency(*terms, currency);
+  return currency_terms == nullptr ? domain::FeeSchedule{}
+                                   : ToFeeSchedule(currency_terms->fee());
+}
+
 const v1::PaymentMethod* PaymentCatalog::FindMethod(
     const v1::PaymentInstrument& instrument) const {
   for (const v1::PaymentMethod& method : methods_) {

@@ -36,6 +36,7 @@
 #include "absl/time/time.h"
 #include "pitboss/v1/account.pb.h"
 #include "pitboss/v1/policy.pb.h"
+#include "src/domain/fees.h"
 #include "src/engine/decision_combiner.h"
 
 namespace pitboss {
@@ -70,6 +71,12 @@ class PaymentCatalog {
 
   // The method covering `instrument`, or nullptr.
   const v1::PaymentMethod* FindMethod(const v1::PaymentInstrument& instrument) const;
+
+  // The fee schedule of the method covering `instrument` in `direction` for
+  // `currency`; no fee when the catalog has no such terms.
+  domain::FeeSchedule FeeScheduleFor(const v1::PaymentInstrument& instrument,
+                                     v1::PaymentDirection direction,
+                                     const std::string& currency) const;
 
   // Applies the terms to a payment of `amount` (positive, known currency)
   // through `instrument` in `direction`. `used_today_minor_units` is what the
