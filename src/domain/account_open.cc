@@ -139,10 +139,10 @@ absl::StatusOr<v1::Account> OpenAccount(const v1::Event& event, absl::Time now) 
   for (const v1::Factor& factor : opened.factors()) {
     v1::Factor& added = *account.add_factors();
     added = factor;
+    // The sign-up password is enrolled, not changed: security.password_changed_at
+    // stays unset until a real change (it starts withdrawal holds and ATO
+    // rules; the password's age is the factor's enrolled_at).
     if (!IsSet(added.enrolled_at())) *added.mutable_enrolled_at() = ToProtoTime(now);
-    if (factor.kind() == v1::FACTOR_KIND_PASSWORD) {
-      *account.mutable_security()->mutable_password_changed_at() = ToProtoTime(now);
-    }
   }
   if (!event.device().device_id().empty()) {
     v1::Device& device = *account.add_devices();

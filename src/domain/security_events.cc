@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "src/common/status_macros.h"
@@ -13,6 +14,7 @@
 #include "src/domain/event_envelope.h"
 #include "src/domain/proto_time.h"
 #include "src/domain/velocity.h"
+#include "src/domain/withdrawal_machine.h"
 
 namespace pitboss {
 namespace domain {
@@ -52,6 +54,129 @@ absl::Status ApplyContactChange(v1::Account& draft, const v1::Event& event,
   }
   return RecordVelocity(draft.mutable_velocity(), v1::VELOCITY_METRIC_CONTACT_CHANGE, 0,
                         now);
+}
+
+bool InForce(const v1::Restriction& restriction, absl::Time now) {
+  return !IsSet(restriction.until()) || FromProtoTime(restriction.until()) > now;
+}
+
+// ACTIVE / RESTRICTED / SUSPENDED from the restrictions in force at `now`;
+// SELF_EXCLUDED and CLOSED are left alone.
+void RecomputeStatus(v1::Account& draft, absl::Time now) {
+  if (draft.status() == v1::ACCOUNT_STATUS_SELF_EXCLUDED ||
+      draft.status() == v1::ACCOUNT_STATUS_CLOSED) {
+    return;
+  }
+  v1::AccountStatus status = v1::ACCOUNT_STATUS_ACTIVE;
+  for (const v1::Restriction& r : draft.restrictions()) {
+    if (!InForce(r, now)) continue;
+    if (r.kind() == v1::RESTRICTION_KIND_SECURITY_HOLD) {
+      status = v1::ACCOUNT_STATUS_SUSPENDED;
+    } else if (status == v1::ACCOUNT_STATUS_ACTIVE) {
+      status = v1::ACCOUNT_STATUS_RESTRICTED;
+    }
+  }
+  draft.set_status(status);
+}
+
+// Makes the LOGIN_LOCKOUT restriction and the status match the lock at `now`
+// (see the header). Nothing changes for an account that is not locked and
+// never had the restriction.
+absl::Status SyncLockoutRestriction(v1::Account& draft, const LockoutOptions& options,
+                                    absl::Time now) {
+  PITBOSS_ASSIGN_OR_RETURN(
+      LockoutState state,
+      GetLockoutState(draft.security(), now, options, "account.security"));
+  v1::Restriction* open = nullptr;
+  bool any = false;
+  for (v1::Restriction& r : *draft.mutable_restrictions()) {
+    if (r.kind() != v1::RESTRICTION_KIND_LOGIN_LOCKOUT) continue;
+    any = true;
+    if (InForce(r, now)) open = &r;
+  }
+  if (!state.locked && !any) return absl::OkStatus();
+  if (state.locked) {
+    if (open == nullptr) {
+      open = draft.add_restrictions();
+      open->set_kind(v1::RESTRICTION_KIND_LOGIN_LOCKOUT);
+      *open->mutable_since() = ToProtoTime(now);
+    }
+    if (state.hard_locked) {
+      open->clear_until();
+      open->set_reason(absl::StrCat("hard lock: ", state.consecutive_failures,
+                                    " consecutive failed logins"));
+    } else {
+      *open->mutable_until() = ToProtoTime(state.locked_until);
+      open->set_reason(absl::StrCat(state.failures_in_window, " failed logins within ",
+                                    absl::FormatDuration(options.window)));
+    }
+  } else {
+    // The lock is over: end what is still in force.
+    for (v1::Restriction& r : *draft.mutable_restrictions()) {
+      if (r.kind() == v1::RESTRICTION_KIND_LOGIN_LOCKOUT && InForce(r, now)) {
+        *r.mutable_until() = ToProtoTime(now);
+      }
+    }
+  }
+  RecomputeStatus(draft, now);
+  return absl::OkStatus();
+}
+
+// The password change completes a reset through a possession factor: a
+// successful possession verification, not over the phone, at or after the
+// reset request (and not after `now`).
+bool CompletesPossessionReset(const v1::Account& draft, absl::Time now) {
+  const v1::Security& security = draft.security();
+  if (!IsSet(security.password_reset_requested_at())) return false;
+  const absl::Time requested = FromProtoTime(security.password_reset_requested_at());
+  if (requested > now) return false;
+  for (const v1::Verification& v : draft.verifications()) {
+    if (FactorCategoryOf(v.kind()) != v1::FACTOR_CATEGORY_POSSESSION) continue;
+    if (v.channel() == v1::CHANNEL_PHONE) continue;
+    const absl::Time at = FromProtoTime(v.verified_at());
+    if (at >= requested && at <= now) return true;
+  }
+  return false;
+}
+
+// A successful possession-factor verification (not over the phone) made from
+// a device confirms that device: Device.trusted ("the player confirmed this
+// device with a possession factor").
+void TrustDeviceConfirmedByPossession(v1::Account& draft, const v1::Event& event) {
+  if (!event.has_factor_verification() || !event.factor_verification().success()) return;
+  if (event.channel() == v1::CHANNEL_PHONE || event.device().device_id().empty()) return;
+  // The verification just recorded carries the resolved kind.
+  if (draft.verifications().empty()) return;
+  const v1::Verification& last = *draft.verifications().rbegin();
+  if (last.event_id() != event.event_id() ||
+      FactorCategoryOf(last.kind()) != v1::FACTOR_CATEGORY_POSSESSION) {
+    return;
+  }
+  for (v1::Device& device : *draft.mutable_devices()) {
+    if (device.device_id() == event.device().device_id()) device.set_trusted(true);
+  }
+}
+
+// Withdrawals waiting for KYC documents move on once the level is reached.
+absl::Status ReleaseKycHeldWithdrawals(v1::Account& draft, v1::KycLevel min_level,
+                                       absl::Time now) {
+  if (draft.kyc().level() < min_level) return absl::OkStatus();
+  std::vector<std::string> released;
+  for (const v1::Withdrawal& w : draft.withdrawals()) {
+    if (w.state() == v1::WITHDRAWAL_STATE_PENDING_VERIFICATION &&
+        w.hold_reason() == kKycDocumentsRequired) {
+      released.push_back(w.withdrawal_id());
+    }
+  }
+  WithdrawalUpdate update;
+  update.hold_reason = std::string(kKycDocumentsVerified);
+  for (const std::string& id : released) {
+    // On the draft: the outer change sets the version once.
+    PITBOSS_RETURN_IF_ERROR(TransitionWithdrawal(&draft, id,
+                                                 v1::WITHDRAWAL_STATE_PENDING_REVIEW,
+                                                 update, now));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ApplyLogin(v1::Account& draft, const v1::Event& event,
@@ -226,6 +351,9 @@ absl::Status ApplyEventKind(v1::Account& draft, const v1::Event& event,
       return ApplyContactChange(draft, event, now);
     case v1::Event::kPasswordChange:
       *draft.mutable_security()->mutable_password_changed_at() = ToProtoTime(now);
+      if (CompletesPossessionReset(draft, now)) {
+        *draft.mutable_security() = ClearLockout(draft.security());
+      }
       return absl::OkStatus();
     case v1::Event::kPasswordResetRequest:
       if (event.password_reset_request().method() ==
@@ -247,7 +375,8 @@ absl::Status ApplyEventKind(v1::Account& draft, const v1::Event& event,
     case v1::Event::kKycDocumentSubmitted:
       return ApplyKycDocument(draft, event, now);
     case v1::Event::kKycResult:
-      return ApplyKycResult(draft, event, now);
+      PITBOSS_RETURN_IF_ERROR(ApplyKycResult(draft, event, now));
+      return ReleaseKycHeldWithdrawals(draft, options.withdrawal_min_kyc_level, now);
     case v1::Event::kSecurityReport:
       if (event.security_report().kind() == v1::SECURITY_REPORT_KIND_UNSPECIFIED ||
           !v1::SecurityReportKind_IsValid(event.security_report().kind())) {
@@ -288,7 +417,10 @@ absl::Status ApplySecurityEvent(v1::Account* account, const v1::Event& event,
   PITBOSS_RETURN_IF_ERROR(ValidateEventFor(*account, event, event.kind_case()));
   return ApplyAccountChange(account, now, [&](v1::Account& draft) -> absl::Status {
     PITBOSS_RETURN_IF_ERROR(ApplyEventKind(draft, event, options, now));
-    return RecordDeviceSeen(draft, event, now);
+    PITBOSS_RETURN_IF_ERROR(SyncLockoutRestriction(draft, options.lockout, now));
+    PITBOSS_RETURN_IF_ERROR(RecordDeviceSeen(draft, event, now));
+    TrustDeviceConfirmedByPossession(draft, event);
+    return absl::OkStatus();
   });
 }
 

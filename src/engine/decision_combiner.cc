@@ -149,9 +149,8 @@ void SetFactors(const Tally& tally, RepeatedFactors* out) {
   for (int kind : tally.factors) out->Add(kind);  // std::set: ascending
 }
 
-// Fills `*out` (a fresh trace, allocated where the decision lives).
-void MakeTrace(const Finding& finding, v1::RuleTrace* out) {
-  v1::RuleTrace& trace = *out;
+v1::RuleTrace MakeTrace(const Finding& finding) {
+  v1::RuleTrace trace;
   trace.set_rule_id(finding.rule_id);
   trace.set_fired(finding.fired);
   trace.set_action(ActionKindOf(finding.action));
@@ -160,6 +159,7 @@ void MakeTrace(const Finding& finding, v1::RuleTrace* out) {
   }
   for (const v1::ObservedValue& value : finding.observed) *trace.add_observed() = value;
   trace.set_error(finding.error);
+  return trace;
 }
 
 absl::Status ValidateFinding(const Finding& finding, size_t index) {
@@ -350,15 +350,6 @@ absl::StatusOr<DecisionCombiner> DecisionCombiner::Create(
 
 absl::StatusOr<v1::Decision> DecisionCombiner::Combine(
     absl::Span<const Finding> findings, const CombineContext& context) const {
-  v1::Decision decision;
-  PITBOSS_RETURN_IF_ERROR(CombineInto(findings, context, &decision));
-  return decision;
-}
-
-absl::Status DecisionCombiner::CombineInto(absl::Span<const Finding> findings,
-                                           const CombineContext& context,
-                                           v1::Decision* out) const {
-  if (out == nullptr) return absl::InvalidArgumentError("decision: is null");
   for (size_t i = 0; i < findings.size(); ++i) {
     PITBOSS_RETURN_IF_ERROR(ValidateFinding(findings[i], i));
   }
@@ -383,8 +374,7 @@ absl::Status DecisionCombiner::CombineInto(absl::Span<const Finding> findings,
   SortReasons(real.reasons);
   SortReasons(shadow.reasons);
 
-  out->Clear();
-  v1::Decision& decision = *out;
+  v1::Decision decision;
   decision.set_event_id(context.event_id);
   decision.set_account_id(context.account_id);
   decision.set_outcome(real.outcome);
@@ -411,12 +401,12 @@ absl::Status DecisionCombiner::CombineInto(absl::Span<const Finding> findings,
   for (const Finding& finding : findings) {
     if (finding.source != v1::REASON_SOURCE_RULE) continue;
     if (finding.mode == v1::RULE_MODE_ENFORCE) {
-      MakeTrace(finding, decision.add_trace());
+      *decision.add_trace() = MakeTrace(finding);
     } else {
-      MakeTrace(finding, shadow_result->add_trace());
+      *shadow_result->add_trace() = MakeTrace(finding);
     }
   }
-  return absl::OkStatus();
+  return decision;
 }
 
 }  // namespace engine

@@ -241,6 +241,7 @@ absl::Status ApplyDecidedEvent(v1::Account* account, const v1::Event& event,
   ledger.limits = options.limits;
   domain::SecurityEventOptions security;
   security.lockout = options.lockout;
+  security.withdrawal_min_kyc_level = options.kyc.withdrawal_min_level;
 
   if (event.has_deposit_requested()) {
     PITBOSS_RETURN_IF_ERROR(

@@ -124,10 +124,13 @@ absl::StatusOr<KycGateResult> CheckKycGates(const v1::Account& account,
       PITBOSS_ASSIGN_OR_RETURN(const int64_t after,
                                domain::CheckedAdd(before, deposit, "event.deposit_requested.amount"));
       if (before < *threshold && after >= *threshold) {
-        v1::RuleAction review;
-        review.mutable_review()->set_case_kind(v1::CASE_KIND_RESPONSIBLE_GAMBLING);
+        // A flag, not an outcome (DESIGN.md: "REVIEW flag"; UKGC LCCP 3.4.3
+        // asks for customer interaction, not a block): the deposit is decided
+        // by everything else, the tag tells the responsible-gambling team.
+        v1::RuleAction flag;
+        flag.set_tag(std::string(kFinancialVulnerabilityTag));
         result.findings.push_back(DomainFinding(
-            std::move(review), "FINANCIAL_VULNERABILITY_REVIEW",
+            std::move(flag), "FINANCIAL_VULNERABILITY_REVIEW",
             "net deposits over 30 days reach the financial-vulnerability review threshold"));
       }
     }

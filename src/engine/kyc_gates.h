@@ -14,9 +14,11 @@
 //     (default BASIC) is DENIED, code KYC_REQUIRED_BEFORE_PLAY.
 //   - Financial vulnerability: a deposit that takes net deposits over 30 days
 //     (features.velocity deposits completed - withdrawals paid, plus this
-//     amount) from below the currency's threshold to at or above it opens a
-//     REVIEW (responsible gambling), code FINANCIAL_VULNERABILITY_REVIEW. Only
-//     the crossing opens it, so later deposits are not blocked by it.
+//     amount) from below the currency's threshold to at or above it is FLAGGED:
+//     a TAG finding (kFinancialVulnerabilityTag in decision.tags), code
+//     FINANCIAL_VULNERABILITY_REVIEW. A flag for the responsible-gambling
+//     team, never an outcome: it neither blocks the deposit nor outranks a
+//     CHALLENGE another check asked for. Only the crossing flags.
 // An account level of UNSPECIFIED counts as NONE. A currency without a
 // threshold has none. Pure; errors (INVALID_ARGUMENT naming the field) only for
 // money in a currency other than the account's.
@@ -26,6 +28,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "pitboss/v1/account.pb.h"
 #include "pitboss/v1/event.pb.h"
 #include "pitboss/v1/features.pb.h"
@@ -34,6 +37,10 @@
 
 namespace pitboss {
 namespace engine {
+
+// The decision tag of the financial-vulnerability flag.
+inline constexpr absl::string_view kFinancialVulnerabilityTag =
+    "rg.financial_vulnerability_review";
 
 struct KycGateResult {
   // DOMAIN findings, in the order above.

@@ -10,8 +10,29 @@
 namespace pitboss {
 namespace risk {
 
+namespace {
+
+// Whether the known device `index` is not the account's first device: some
+// other device was first seen strictly before it. Unset first_seen_at counts
+// as the oldest.
+absl::StatusOr<bool> SeenAfterAnotherDevice(const v1::Account& account, int index,
+                                            absl::Time first_seen) {
+  for (int i = 0; i < account.devices_size(); ++i) {
+    if (i == index) continue;
+    PITBOSS_ASSIGN_OR_RETURN(
+        absl::Time other,
+        risk_internal::ReadTime(account.devices(i).first_seen_at(),
+                                absl::StrCat("account.devices[", i, "].first_seen_at")));
+    if (other < first_seen) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 absl::Status AddDeviceFeatures(const v1::Account& account, const v1::Event& event,
-                               absl::Time now, v1::Features* features) {
+                               absl::Time now, const FeatureOptions& options,
+                               v1::Features* features) {
   const std::string& account_country = account.profile().country();
   const std::string& ip_country = event.ip_country();
   PITBOSS_RETURN_IF_ERROR(
@@ -46,9 +67,20 @@ absl::Status AddDeviceFeatures(const v1::Account& account, const v1::Event& even
                                           device_country != account_country);
     features->set_device_ip_country_changed(!device_country.empty() && !ip_country.empty() &&
                                             device_country != ip_country);
+    if (first_seen != absl::InfinitePast() &&
+        options.recent_device_window > absl::ZeroDuration() &&
+        (first_seen >= now || now - first_seen < options.recent_device_window)) {
+      PITBOSS_ASSIGN_OR_RETURN(const bool later,
+                               SeenAfterAnotherDevice(account, i, first_seen));
+      features->set_device_first_seen_recently(later);
+    }
     return absl::OkStatus();
   }
   features->set_new_device(true);
+  // First seen now; the account's first device ever is not "recent" (a zero
+  // window makes nothing recent, a new device included).
+  features->set_device_first_seen_recently(account.devices_size() > 0 &&
+                                           options.recent_device_window > absl::ZeroDuration());
   return absl::OkStatus();
 }
 

@@ -96,10 +96,10 @@ absl::StatusOr<v1::Features> ComputeFeatures(const v1::Account& account,
     PITBOSS_RETURN_IF_ERROR(AddVelocityFeatures(account, now, &features));
   }
   if ((families & kSecurityTimingFeatures) != 0) {
-    PITBOSS_RETURN_IF_ERROR(AddSecurityTimingFeatures(account, now, &features));
+    PITBOSS_RETURN_IF_ERROR(AddSecurityTimingFeatures(account, now, options, &features));
   }
   if ((families & kDeviceFeatures) != 0) {
-    PITBOSS_RETURN_IF_ERROR(AddDeviceFeatures(account, event, now, &features));
+    PITBOSS_RETURN_IF_ERROR(AddDeviceFeatures(account, event, now, options, &features));
   }
   if ((families & kNameMatchFeatures) != 0) {
     PITBOSS_RETURN_IF_ERROR(

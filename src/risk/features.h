@@ -64,6 +64,11 @@ enum FeatureFamily : uint32_t {
 };
 inline constexpr uint32_t kAllFeatureFamilies = (1u << 8) - 1;
 
+// DESIGN.md's reference numbers: withdrawals wait 48 h after a contact or
+// password change; a device is "recent" for 7 days after it is first seen.
+inline constexpr absl::Duration kDefaultChangeCooldown = absl::Hours(48);
+inline constexpr absl::Duration kDefaultRecentDeviceWindow = absl::Hours(24 * 7);
+
 struct FeatureOptions {
   // Needed by kNameMatchFeatures (ICU data, loaded once; immutable and
   // thread-safe, so one matcher is shared by every call).
@@ -74,6 +79,16 @@ struct FeatureOptions {
   std::vector<CurrencyRate> rates;
   // Bit set of FeatureFamily values to compute.
   uint32_t families = kAllFeatureFamilies;
+  // The policy's security timings (ApplyPolicyTimings in
+  // security_timing_features.h fills them from Policy.security): the
+  // withdrawal cool-downs after an e-mail/phone change and after a password
+  // change (features.contact_change_cooldown_active,
+  // password_change_cooldown_active), and how long a device counts as recently
+  // first seen (features.device_first_seen_recently). A zero or negative
+  // duration makes the matching flag always false.
+  absl::Duration contact_change_cooldown = kDefaultChangeCooldown;
+  absl::Duration password_change_cooldown = kDefaultChangeCooldown;
+  absl::Duration recent_device_window = kDefaultRecentDeviceWindow;
 };
 
 // Options with a freshly loaded name matcher, no reference currency and every

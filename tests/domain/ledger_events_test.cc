@@ -62,7 +62,8 @@ TEST(AccountOpenTest, BuildsAnActiveAccountWithZeroBalances) {
   EXPECT_EQ(account->balances().cash().minor_units(), 0);
   EXPECT_EQ(account->factors_size(), 1);
   EXPECT_EQ(FromProtoTime(account->factors(0).enrolled_at()), TestEpoch());
-  EXPECT_EQ(FromProtoTime(account->security().password_changed_at()), TestEpoch());
+  // Sign-up is not a password change.
+  EXPECT_FALSE(account->security().has_password_changed_at());
   ASSERT_EQ(account->devices_size(), 1);
   EXPECT_EQ(account->devices(0).device_id(), "dev-1");
   EXPECT_THAT(CheckLedgerInvariants(*account), IsOk());

@@ -153,8 +153,8 @@ TEST(KycGatesTest, VulnerabilityReviewOnlyWhenCrossing) {
       MakeAccount(v1::KYC_LEVEL_DOCUMENTS_VERIFIED, 0), Deposit(3200), features, Options());
   ASSERT_THAT(result, IsOk());
   EXPECT_THAT(Codes(*result), ElementsAre("FINANCIAL_VULNERABILITY_REVIEW"));
-  EXPECT_EQ(result->findings[0].action.review().case_kind(),
-            v1::CASE_KIND_RESPONSIBLE_GAMBLING);
+  // A flag (a tag), not an outcome.
+  EXPECT_EQ(result->findings[0].action.tag(), kFinancialVulnerabilityTag);
   // Not reached.
   result = CheckKycGates(MakeAccount(v1::KYC_LEVEL_DOCUMENTS_VERIFIED, 0), Deposit(3199),
                          features, Options());

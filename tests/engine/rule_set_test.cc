@@ -103,8 +103,10 @@ TEST(RuleSetTest, WithdrawalAfterEmailChangeFromNewDeviceHoldsAndChallenges) {
   f.features.set_contact_ever_changed(true);
   f.features.set_email_ever_changed(true);
   f.features.set_seconds_since_contact_change(7200);
+  f.features.set_contact_change_cooldown_active(true);
   f.features.set_has_device(true);
   f.features.set_new_device(true);
+  f.features.set_device_first_seen_recently(true);
   f.features.set_kyc_documents_verified(true);
   google::protobuf::Arena arena;
   absl::StatusOr<std::vector<Finding>> findings = (*rules)->Evaluate(f.Input(), &arena);
@@ -113,14 +115,14 @@ TEST(RuleSetTest, WithdrawalAfterEmailChangeFromNewDeviceHoldsAndChallenges) {
   const Finding* hold = FindRule(*findings, "ATO-001");
   ASSERT_NE(hold, nullptr);
   EXPECT_EQ(hold->code, "WITHDRAWAL_AFTER_CONTACT_CHANGE");
-  bool saw_seconds = false;
+  bool saw_cooldown = false;
   for (const v1::ObservedValue& value : hold->observed) {
-    if (value.path() == "features.seconds_since_contact_change") {
-      saw_seconds = true;
-      EXPECT_EQ(value.value(), "7200");
+    if (value.path() == "features.contact_change_cooldown_active") {
+      saw_cooldown = true;
+      EXPECT_EQ(value.value(), "true");
     }
   }
-  EXPECT_TRUE(saw_seconds);
+  EXPECT_TRUE(saw_cooldown);
 
   const std::vector<v1::ScoreThreshold> thresholds(policy.score_thresholds().begin(),
                                                    policy.score_thresholds().end());

@@ -98,9 +98,68 @@ TEST(DeviceFeaturesTest, OverlongDeviceIdIsAnError) {
   v1::Event event = LoginEvent();
   event.mutable_device()->set_device_id(std::string(256, 'd'));
   v1::Features features;
-  EXPECT_THAT(risk::AddDeviceFeatures(BaseAccount(), event, Now(), &features),
+  EXPECT_THAT(risk::AddDeviceFeatures(BaseAccount(), event, Now(), risk::FeatureOptions(), &features),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("event.device.device_id")));
+}
+
+// The takeover sequence: a login from a new phone registers it, so by the
+// withdrawal it is no longer new_device, but it is still recently first seen.
+TEST(DeviceFeaturesTest, DeviceFirstSeenRecentlyOutlivesTheFirstEvent) {
+  v1::Account account = BaseAccount();  // dev-home, first seen 100 days ago
+  v1::Device* device = account.add_devices();
+  device->set_device_id("dev-new");
+  *device->mutable_first_seen_at() = risk_test::Ts(Now() - absl::Hours(2));
+  v1::Event event = LoginEvent();
+  event.mutable_device()->set_device_id("dev-new");
+  v1::Features features = MustCompute(account, event);
+  EXPECT_FALSE(features.new_device());
+  EXPECT_TRUE(features.device_first_seen_recently());
+
+  // The window is the policy's: 1 h makes the 2 h old device established.
+  risk::FeatureOptions options = risk_test::Options();
+  options.recent_device_window = absl::Hours(1);
+  features = MustCompute(account, event, Now(), options);
+  EXPECT_FALSE(features.device_first_seen_recently());
+  // Exactly the window old: no longer recent.
+  options.recent_device_window = absl::Hours(2);
+  EXPECT_FALSE(MustCompute(account, event, Now(), options).device_first_seen_recently());
+  options.recent_device_window = absl::Hours(2) + absl::Seconds(1);
+  EXPECT_TRUE(MustCompute(account, event, Now(), options).device_first_seen_recently());
+
+  // A device never seen before is recent; the established phone is not.
+  event.mutable_device()->set_device_id("dev-other");
+  EXPECT_TRUE(MustCompute(account, event).device_first_seen_recently());
+  event.mutable_device()->set_device_id("dev-home");
+  EXPECT_FALSE(MustCompute(account, event).device_first_seen_recently());
+  // Without a device: false.
+  event.clear_device();
+  EXPECT_FALSE(MustCompute(account, event).device_first_seen_recently());
+}
+
+// The device an account was opened from is the owner's, however young.
+TEST(DeviceFeaturesTest, TheAccountsFirstDeviceIsNeverRecent) {
+  v1::Account account = BaseAccount();
+  account.clear_devices();
+  v1::Event event = LoginEvent();
+  // The very first device of an account with none: not recent.
+  v1::Features features = MustCompute(account, event);
+  EXPECT_TRUE(features.new_device());
+  EXPECT_FALSE(features.device_first_seen_recently());
+
+  v1::Device* first = account.add_devices();
+  first->set_device_id(event.device().device_id());
+  *first->mutable_first_seen_at() = risk_test::Ts(Now() - absl::Minutes(5));
+  features = MustCompute(account, event);
+  EXPECT_FALSE(features.new_device());
+  EXPECT_FALSE(features.device_first_seen_recently());
+
+  // A second device seen a minute later is recent.
+  v1::Device* second = account.add_devices();
+  second->set_device_id("dev-second");
+  *second->mutable_first_seen_at() = risk_test::Ts(Now() - absl::Minutes(4));
+  event.mutable_device()->set_device_id("dev-second");
+  EXPECT_TRUE(MustCompute(account, event).device_first_seen_recently());
 }
 
 }  // namespace

@@ -77,5 +77,74 @@ TEST(SecurityTimingFeaturesTest, InvalidTimestampNamesTheField) {
                        HasSubstr("account.security.phone_changed_at")));
 }
 
+// The cool-down flags follow the options (the policy's timings), not a
+// number written in a rule.
+TEST(SecurityTimingFeaturesTest, CooldownFlagsFollowThePolicyTimings) {
+  v1::Account account = BaseAccount();
+  *account.mutable_security()->mutable_email_changed_at() = Ts(Now() - absl::Hours(30));
+  *account.mutable_security()->mutable_password_changed_at() = Ts(Now() - absl::Hours(30));
+  v1::Features features = MustCompute(account, risk_test::LoginEvent());
+  EXPECT_TRUE(features.contact_change_cooldown_active());  // default 48 h
+  EXPECT_TRUE(features.password_change_cooldown_active());
+
+  risk::FeatureOptions options = risk_test::Options();
+  options.contact_change_cooldown = absl::Hours(24);
+  options.password_change_cooldown = absl::Hours(30);  // exactly 30 h old: over
+  features = MustCompute(account, risk_test::LoginEvent(), Now(), options);
+  EXPECT_FALSE(features.contact_change_cooldown_active());
+  EXPECT_FALSE(features.password_change_cooldown_active());
+  options.password_change_cooldown = absl::Hours(72);
+  features = MustCompute(account, risk_test::LoginEvent(), Now(), options);
+  EXPECT_TRUE(features.password_change_cooldown_active());
+
+  // Never changed: never active.
+  features = MustCompute(BaseAccount(), risk_test::LoginEvent());
+  EXPECT_FALSE(features.contact_change_cooldown_active());
+  EXPECT_FALSE(features.password_change_cooldown_active());
+}
+
+// The password set at sign-up (stamped at created_at by older accounts) is
+// not a change.
+TEST(SecurityTimingFeaturesTest, SignUpPasswordIsNotAChange) {
+  v1::Account account = BaseAccount();
+  *account.mutable_created_at() = Ts(Now() - absl::Hours(3));
+  *account.mutable_security()->mutable_password_changed_at() = Ts(Now() - absl::Hours(3));
+  v1::Features features = MustCompute(account, risk_test::LoginEvent());
+  EXPECT_FALSE(features.password_ever_changed());
+  EXPECT_EQ(features.seconds_since_password_change(), risk::kNever);
+  EXPECT_FALSE(features.password_change_cooldown_active());
+  // A real change a minute after sign-up is one.
+  *account.mutable_security()->mutable_password_changed_at() =
+      Ts(Now() - absl::Hours(3) + absl::Minutes(1));
+  features = MustCompute(account, risk_test::LoginEvent());
+  EXPECT_TRUE(features.password_ever_changed());
+  EXPECT_TRUE(features.password_change_cooldown_active());
+}
+
+TEST(SecurityTimingFeaturesTest, ApplyPolicyTimingsReadsSecurityDurations) {
+  v1::Policy policy;
+  risk::FeatureOptions options;
+  ASSERT_THAT(risk::ApplyPolicyTimings(policy, &options), ::pitboss::testing::IsOk());
+  EXPECT_EQ(options.contact_change_cooldown, absl::Hours(48));
+  EXPECT_EQ(options.password_change_cooldown, absl::Hours(48));
+  EXPECT_EQ(options.recent_device_window, absl::Hours(24 * 7));
+
+  policy.mutable_security()->mutable_withdrawal_hold_after_contact_change()->set_seconds(3600);
+  policy.mutable_security()->mutable_withdrawal_hold_after_password_change()->set_seconds(7200);
+  policy.mutable_security()->mutable_recent_device_window()->set_seconds(86400);
+  ASSERT_THAT(risk::ApplyPolicyTimings(policy, &options), ::pitboss::testing::IsOk());
+  EXPECT_EQ(options.contact_change_cooldown, absl::Hours(1));
+  EXPECT_EQ(options.password_change_cooldown, absl::Hours(2));
+  EXPECT_EQ(options.recent_device_window, absl::Hours(24));
+
+  // A negative duration names the field and changes nothing.
+  policy.mutable_security()->mutable_recent_device_window()->set_seconds(-1);
+  EXPECT_THAT(risk::ApplyPolicyTimings(policy, &options),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("security.recent_device_window")));
+  EXPECT_EQ(options.recent_device_window, absl::Hours(24));
+  EXPECT_EQ(options.contact_change_cooldown, absl::Hours(1));
+}
+
 }  // namespace
 }  // namespace pitboss

@@ -341,6 +341,67 @@ class ScenarioDriver {
     return event;
   }
 
+  // The player sets a new password in the app (the current one entered).
+  v1::Event PasswordChange() {
+    v1::Event event = Envelope(v1::CHANNEL_APP);
+    event.mutable_password_change()->set_current_password_verified(true);
+    return event;
+  }
+
+  // A failed verification of an enrolled factor (a wrong one-time code).
+  v1::Event VerificationFailed(const std::string& factor_id, v1::FactorKind kind) {
+    v1::Event event = Verified(factor_id, kind);
+    event.mutable_factor_verification()->set_success(false);
+    return event;
+  }
+
+  v1::Event SecurityReport(v1::SecurityReportKind kind) {
+    v1::Event event = Envelope(v1::CHANNEL_APP);
+    event.mutable_security_report()->set_kind(kind);
+    event.mutable_security_report()->set_source(v1::REPORT_SOURCE_PLAYER);
+    return event;
+  }
+
+  // A payments officer approves (or rejects) a held withdrawal.
+  v1::Event WithdrawalReviewed(const std::string& withdrawal_id, bool approve) {
+    v1::Event event = Envelope(v1::CHANNEL_BACK_OFFICE);
+    event.clear_device();
+    SetAgent(event, v1::AGENT_ROLE_PAYMENTS_OFFICER);
+    v1::WithdrawalReviewed& review = *event.mutable_withdrawal_reviewed();
+    review.set_withdrawal_id(withdrawal_id);
+    review.set_decision(approve ? v1::REVIEW_DECISION_APPROVE : v1::REVIEW_DECISION_REJECT);
+    return event;
+  }
+
+  v1::Event WithdrawalSent(const std::string& withdrawal_id) {
+    v1::Event event = Envelope(v1::CHANNEL_PROVIDER);
+    event.clear_device();
+    event.mutable_withdrawal_sent_to_provider()->set_withdrawal_id(withdrawal_id);
+    event.mutable_withdrawal_sent_to_provider()->set_provider_reference(
+        absl::StrCat("psp-", withdrawal_id));
+    return event;
+  }
+
+  // A deposit through a crypto on-ramp registered for the first time.
+  v1::Event DepositNewCrypto(const std::string& deposit_id, int64_t yen,
+                             const std::string& instrument_id) {
+    v1::Event event = Envelope(v1::CHANNEL_APP);
+    v1::DepositRequested& d = *event.mutable_deposit_requested();
+    d.set_deposit_id(deposit_id);
+    *d.mutable_amount() = Yen(yen);
+    d.set_instrument_id(instrument_id);
+    v1::PaymentInstrument& onramp = *d.mutable_new_instrument();
+    onramp.set_instrument_id(instrument_id);
+    onramp.set_kind(v1::INSTRUMENT_KIND_CRYPTO_ONRAMP);
+    onramp.set_status(v1::INSTRUMENT_STATUS_ACTIVE);
+    onramp.mutable_crypto_onramp()->set_provider("onramp-1");
+    onramp.mutable_crypto_onramp()->set_asset("USDT");
+    onramp.mutable_crypto_onramp()->set_network("ethereum");
+    onramp.mutable_crypto_onramp()->set_address_hint("9f3a");
+    onramp.mutable_crypto_onramp()->set_holder_name("YAMADA TARO");
+    return event;
+  }
+
   // Claims: name and date of birth as registered.
   static v1::CallerClaims NameAndBirthDate() {
     v1::CallerClaims claims;

@@ -205,8 +205,114 @@ TEST_F(ScenarioTest, WithdrawalAfterEmailChangeIsHeldEvenAfterALoginOnTheNewDevi
   EXPECT_THAT(Factors(r.decision()),
               ElementsAre(v1::FACTOR_KIND_TOTP, v1::FACTOR_KIND_APP_APPROVAL));
   EXPECT_THAT(Codes(r.decision()), Contains("WITHDRAWAL_HOLD_AFTER_CHANGE"));
+  // The device is no longer new (the login registered it), but it was first
+  // seen 2 h ago: the new-device rules still see it.
+  EXPECT_THAT(Codes(r.decision()), Contains("NEW_DEVICE_AFTER_CONTACT_CHANGE"));  // ATO-002
+  EXPECT_THAT(Codes(r.decision()), Contains("WITHDRAWAL_NEW_DEVICE"));            // ATO-008
   EXPECT_EQ(FindWithdrawal(r.account(), "w-1")->state(),
             v1::WITHDRAWAL_STATE_PENDING_VERIFICATION);
+}
+
+// The account-takeover sequence as it really happens: the attacker logs in
+// from their own device (password + the e-mail link they control), changes
+// the e-mail from there, and asks for a payout two hours later.
+TEST_F(ScenarioTest, TakeoverLoginThenContactChangeThenWithdrawalIsHeldAndChallenged) {
+  Seasoned();
+  d_.Advance(absl::Hours(3));
+  d_.UseDevice("dev-attacker");
+  Ok(d_.Login(true));
+  Ok(d_.Verified("f-pw", v1::FACTOR_KIND_PASSWORD, v1::CHANNEL_WEB));
+  Ok(d_.Verified("f-email", v1::FACTOR_KIND_EMAIL_LINK, v1::CHANNEL_WEB));
+  const v1::EvaluateResponse change = Ok(d_.EmailChange("attacker@example.net"));
+  ASSERT_EQ(change.decision().outcome(), v1::DECISION_OUTCOME_ALLOW)
+      << Explain(change.decision());
+
+  d_.Advance(absl::Hours(2));
+  const int64_t cash = d_.account().balances().cash().minor_units();
+  const v1::EvaluateResponse r = Ok(d_.Withdrawal("w-1", 10000, "bank-1"));
+  const v1::Decision& decision = r.decision();
+  EXPECT_EQ(decision.outcome(), v1::DECISION_OUTCOME_HOLD) << Explain(decision);
+  EXPECT_THAT(Factors(decision),
+              ElementsAre(v1::FACTOR_KIND_TOTP, v1::FACTOR_KIND_APP_APPROVAL));
+  EXPECT_THAT(Codes(decision), Contains("WITHDRAWAL_AFTER_CONTACT_CHANGE"));  // ATO-001
+  EXPECT_THAT(Codes(decision), Contains("NEW_DEVICE_AFTER_CONTACT_CHANGE"));  // ATO-002
+  EXPECT_THAT(Codes(decision), Contains("WITHDRAWAL_NEW_DEVICE"));            // ATO-008
+  EXPECT_THAT(Codes(decision), Contains("WITHDRAWAL_HOLD_AFTER_CHANGE"));     // domain
+  const v1::Withdrawal* w = FindWithdrawal(r.account(), "w-1");
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(w->state(), v1::WITHDRAWAL_STATE_PENDING_VERIFICATION);
+  EXPECT_EQ(r.account().balances().cash().minor_units(), cash - 10000);
+
+  // The owner's own phone, same timing: the cool-down holds it, the
+  // new-device rules do not fire (the phone is the account's first device).
+  ScenarioDriver owner(engine_, "acct-2", ScenarioStart());
+  std::swap(d_, owner);
+  Seasoned();
+  Ok(d_.EmailChange("taro.new@example.jp"));
+  d_.Advance(absl::Hours(2));
+  const v1::EvaluateResponse own = Ok(d_.Withdrawal("w-1", 10000, "bank-1"));
+  EXPECT_EQ(own.decision().outcome(), v1::DECISION_OUTCOME_HOLD) << Explain(own.decision());
+  EXPECT_THAT(Codes(own.decision()), Contains("WITHDRAWAL_AFTER_CONTACT_CHANGE"));
+  EXPECT_THAT(Codes(own.decision()), Not(Contains("NEW_DEVICE_AFTER_CONTACT_CHANGE")));
+  EXPECT_THAT(Codes(own.decision()), Not(Contains("WITHDRAWAL_NEW_DEVICE")));
+}
+
+// ATO-001 follows the policy's cool-down (security.withdrawal_hold_after_
+// contact_change), not a number written in the rule.
+TEST_F(ScenarioTest, ContactChangeCooldownRuleFollowsThePolicyTiming) {
+  absl::StatusOr<v1::Policy> policy = LoadDefaultPolicy(PITBOSS_SOURCE_DIR);
+  ASSERT_THAT(policy, IsOk());
+  for (int hours : {24, 72}) {
+    policy->mutable_security()->mutable_withdrawal_hold_after_contact_change()->set_seconds(
+        hours * 3600);
+    absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(*policy);
+    ASSERT_THAT(engine, IsOk());
+    d_ = ScenarioDriver(engine->get(), "acct-1", ScenarioStart());
+    Seasoned();
+    Ok(d_.EmailChange("taro.new@example.jp"));
+    // 50 h later, logged in with the password only (no possession factor
+    // since the change): past a 24 h cool-down, inside a 72 h one.
+    d_.Advance(absl::Hours(50));
+    Ok(d_.Login(true));
+    Ok(d_.Verified("f-pw", v1::FACTOR_KIND_PASSWORD));
+    const v1::EvaluateResponse r = Ok(d_.Withdrawal("w-1", 10000, "bank-1"));
+    if (hours == 24) {
+      EXPECT_THAT(Codes(r.decision()), Not(Contains("WITHDRAWAL_AFTER_CONTACT_CHANGE")))
+          << Explain(r.decision());
+      EXPECT_EQ(r.decision().outcome(), v1::DECISION_OUTCOME_ALLOW) << Explain(r.decision());
+    } else {
+      EXPECT_THAT(Codes(r.decision()), Contains("WITHDRAWAL_AFTER_CONTACT_CHANGE"))
+          << Explain(r.decision());
+      EXPECT_EQ(r.decision().outcome(), v1::DECISION_OUTCOME_HOLD) << Explain(r.decision());
+    }
+  }
+}
+
+// Signing up is not a password change: a new player's first withdrawal is
+// not held by ATO-003 or the domain's password cool-down.
+TEST_F(ScenarioTest, NewPlayersSignUpPasswordDoesNotHoldTheFirstWithdrawal) {
+  ASSERT_EQ(Ok(d_.OpenJapaneseAccount()).decision().outcome(), v1::DECISION_OUTCOME_ALLOW);
+  EXPECT_FALSE(d_.account().security().has_password_changed_at());
+  Ok(d_.Login(true));
+  Ok(d_.Verified("f-pw", v1::FACTOR_KIND_PASSWORD));
+  Ok(d_.DepositNewBank("d-1", 20000, "bank-1", "ﾔﾏﾀﾞ ﾀﾛｳ"));
+  Ok(d_.Settled("d-1"));
+  Ok(d_.Wager("g-1", 20000, 26000));
+  Ok(d_.KycDocument("doc-1"));
+  Ok(d_.KycAccepted("doc-1", v1::KYC_LEVEL_DOCUMENTS_VERIFIED));
+  const v1::EvaluateResponse r = Ok(d_.Withdrawal("w-1", 10000, "bank-1"));
+  EXPECT_THAT(Codes(r.decision()), Not(Contains("WITHDRAWAL_AFTER_PASSWORD_CHANGE")))
+      << Explain(r.decision());
+  EXPECT_THAT(Codes(r.decision()), Not(Contains("WITHDRAWAL_HOLD_AFTER_CHANGE")));
+  EXPECT_EQ(r.decision().outcome(), v1::DECISION_OUTCOME_ALLOW) << Explain(r.decision());
+
+  // A real password change does start the cool-down.
+  LogInStrongly();
+  ASSERT_EQ(Ok(d_.PasswordChange()).decision().outcome(), v1::DECISION_OUTCOME_ALLOW);
+  const v1::EvaluateResponse after = Ok(d_.Withdrawal("w-2", 5000, "bank-1"));
+  EXPECT_THAT(Codes(after.decision()), Contains("WITHDRAWAL_AFTER_PASSWORD_CHANGE"))
+      << Explain(after.decision());
+  EXPECT_EQ(after.decision().outcome(), v1::DECISION_OUTCOME_HOLD);
 }
 
 TEST_F(ScenarioTest, WithdrawalAfterTheCoolDownIsNotHeld) {
@@ -387,15 +493,13 @@ TEST_F(ScenarioTest, LimitIncreaseTakesEffectOnlyAfter24Hours) {
 
   d_.Advance(absl::Hours(1));
   // (It also takes 30-day net deposits over the vulnerability threshold: a
-  // REVIEW case is opened, the deposit goes ahead.)
+  // flag, not an outcome — the deposit is allowed.)
   const v1::EvaluateResponse later = Ok(d_.Deposit("d-3", 20000, "bank-1"));
   EXPECT_THAT(Codes(later.decision()), Not(Contains("DEPOSIT_LIMIT_REACHED")))
       << Explain(later.decision());
+  EXPECT_EQ(later.decision().outcome(), v1::DECISION_OUTCOME_ALLOW) << Explain(later.decision());
+  EXPECT_THAT(later.decision().tags(), Contains("rg.financial_vulnerability_review"));
   EXPECT_EQ(FindDeposit(later.account(), "d-3")->state(), v1::DEPOSIT_STATE_PENDING);
-  if (later.decision().outcome() == v1::DECISION_OUTCOME_REVIEW) {
-    ASSERT_EQ(later.account().cases_size(), 1);
-    EXPECT_EQ(later.account().cases(0).kind(), v1::CASE_KIND_RESPONSIBLE_GAMBLING);
-  }
 
   // Lowering applies at once.
   Ok(d_.DepositLimit(v1::LIMIT_PERIOD_DAILY, 5000));
@@ -553,6 +657,115 @@ TEST_F(ScenarioTest, ChargebackOnACompletedDepositDebitsCashAndRestrictsWhenNega
   const v1::Account before = d_.account();
   EXPECT_THAT(d_.Send(d_.Chargeback("d-3")), StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_TRUE(MessageDifferencer::Equals(d_.account(), before));
+}
+
+// Financial vulnerability (net deposits >= 150 GBP equivalent in 30 days,
+// 28,236 yen at the policy's rates) is a flag for the responsible-gambling
+// team: the deposit and later play go ahead, and it never outranks a
+// challenge another rule asked for.
+TEST_F(ScenarioTest, FinancialVulnerabilityIsAFlagThatBlocksNothing) {
+  Seasoned();  // 23,000 yen deposited in the last 30 days, nothing paid out
+  // 5,235 more: 28,235 yen, 0.29 yen short of 150 GBP: no flag.
+  const v1::EvaluateResponse below = Ok(d_.Deposit("d-2", 5235, "bank-1"));
+  EXPECT_EQ(below.decision().outcome(), v1::DECISION_OUTCOME_ALLOW);
+  EXPECT_THAT(below.decision().tags(), IsEmpty());
+  Ok(d_.Settled("d-2"));
+  // One yen more crosses it: flagged, allowed, credited, no case, play goes on.
+  const v1::EvaluateResponse crossing = Ok(d_.Deposit("d-3", 1000, "bank-1"));
+  EXPECT_EQ(crossing.decision().outcome(), v1::DECISION_OUTCOME_ALLOW)
+      << Explain(crossing.decision());
+  EXPECT_THAT(crossing.decision().tags(), ElementsAre("rg.financial_vulnerability_review"));
+  EXPECT_THAT(crossing.account().cases(), IsEmpty());
+  EXPECT_EQ(FindDeposit(crossing.account(), "d-3")->state(), v1::DEPOSIT_STATE_PENDING);
+  Ok(d_.Settled("d-3"));
+  const v1::EvaluateResponse play = Ok(d_.Wager("g-3", 2000, 0));
+  EXPECT_EQ(play.decision().outcome(), v1::DECISION_OUTCOME_ALLOW) << Explain(play.decision());
+  // Further deposits are not flagged again (only the crossing is).
+  const v1::EvaluateResponse again = Ok(d_.Deposit("d-4", 1000, "bank-1"));
+  EXPECT_THAT(again.decision().tags(), IsEmpty());
+}
+
+TEST_F(ScenarioTest, FinancialVulnerabilityFlagDoesNotHideAChallenge) {
+  Seasoned();
+  // A new card 10 minutes after an e-mail change: ATO-005 asks for a factor.
+  // The same deposit crosses the vulnerability threshold.
+  Ok(d_.EmailChange("taro.new@example.jp"));
+  const v1::EvaluateResponse r = Ok(d_.DepositNewCard("d-2", 6000, "card-2", "ﾔﾏﾀﾞ ﾀﾛｳ"));
+  EXPECT_EQ(r.decision().outcome(), v1::DECISION_OUTCOME_CHALLENGE) << Explain(r.decision());
+  EXPECT_THAT(Codes(r.decision()), Contains("NEW_INSTRUMENT_AFTER_CONTACT_CHANGE"));
+  EXPECT_THAT(r.decision().tags(), Contains("rg.financial_vulnerability_review"));
+  EXPECT_EQ(FindDeposit(r.account(), "d-2")->state(), v1::DEPOSIT_STATE_AWAITING_AUTHENTICATION);
+}
+
+// A withdrawal parked for missing documents moves on when they are verified:
+// to the payments review (the next step of the withdrawal path), where an
+// officer approves it. A rejected document leaves it waiting.
+TEST_F(ScenarioTest, VerifiedDocumentsReleaseAWithdrawalWaitingForThem) {
+  Seasoned(/*documents_verified=*/false);
+  const v1::EvaluateResponse held = Ok(d_.Withdrawal("w-1", 10000, "bank-1"));
+  ASSERT_EQ(FindWithdrawal(held.account(), "w-1")->state(),
+            v1::WITHDRAWAL_STATE_PENDING_VERIFICATION);
+
+  Ok(d_.KycDocument("doc-1"));
+  v1::Event rejected = d_.KycAccepted("doc-1", v1::KYC_LEVEL_UNSPECIFIED);
+  rejected.mutable_kyc_result()->set_status(v1::KYC_DOCUMENT_STATUS_REJECTED);
+  rejected.mutable_kyc_result()->set_reason("blurred");
+  const v1::EvaluateResponse no = Ok(rejected);
+  EXPECT_EQ(FindWithdrawal(no.account(), "w-1")->state(),
+            v1::WITHDRAWAL_STATE_PENDING_VERIFICATION);
+
+  Ok(d_.KycDocument("doc-2"));
+  const v1::EvaluateResponse yes = Ok(d_.KycAccepted("doc-2", v1::KYC_LEVEL_DOCUMENTS_VERIFIED));
+  const v1::Withdrawal* w = FindWithdrawal(yes.account(), "w-1");
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(w->state(), v1::WITHDRAWAL_STATE_PENDING_REVIEW);
+  EXPECT_EQ(w->hold_reason(), "KYC_DOCUMENTS_VERIFIED");
+  EXPECT_EQ(yes.account().balances().reserved().minor_units(), 10000);
+  bool reported = false;
+  for (const v1::StateChange& change : yes.decision().state_changes()) {
+    reported |= change.kind() == v1::STATE_CHANGE_KIND_WITHDRAWAL_STATE;
+  }
+  EXPECT_TRUE(reported);
+
+  const v1::EvaluateResponse approved = Ok(d_.WithdrawalReviewed("w-1", true));
+  EXPECT_EQ(approved.decision().outcome(), v1::DECISION_OUTCOME_ALLOW)
+      << Explain(approved.decision());
+  EXPECT_EQ(FindWithdrawal(approved.account(), "w-1")->state(), v1::WITHDRAWAL_STATE_APPROVED);
+  // Approving it twice is an impossible transition; nothing changes.
+  const v1::Account before = d_.account();
+  EXPECT_THAT(d_.Send(d_.WithdrawalReviewed("w-1", true)),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_TRUE(MessageDifferencer::Equals(d_.account(), before));
+}
+
+// Failed logins: the lock puts a LOGIN_LOCKOUT restriction on the account
+// (RESTRICTED) until it ends; a login after it brings the account back.
+TEST_F(ScenarioTest, LoginLockoutRestrictsTheAccountUntilTheLockEnds) {
+  Seasoned();
+  for (int i = 0; i < 4; ++i) Ok(d_.Login(false));
+  EXPECT_EQ(d_.account().status(), v1::ACCOUNT_STATUS_ACTIVE);
+  const v1::EvaluateResponse locked = Ok(d_.Login(false));
+  EXPECT_EQ(locked.account().status(), v1::ACCOUNT_STATUS_RESTRICTED);
+  bool restricted = false;
+  for (const v1::Restriction& r : locked.account().restrictions()) {
+    if (r.kind() == v1::RESTRICTION_KIND_LOGIN_LOCKOUT) {
+      restricted = true;
+      EXPECT_EQ(domain::FromProtoTime(r.until()),
+                domain::FromProtoTime(locked.account().security().locked_until()));
+    }
+  }
+  EXPECT_TRUE(restricted);
+  // While locked, the right password is refused.
+  const v1::EvaluateResponse refused = Ok(d_.Login(true));
+  EXPECT_EQ(refused.decision().outcome(), v1::DECISION_OUTCOME_DENY);
+  EXPECT_THAT(Codes(refused.decision()), Contains("ACCOUNT_LOCKED"));
+  EXPECT_EQ(refused.account().status(), v1::ACCOUNT_STATUS_RESTRICTED);
+
+  d_.Advance(absl::Minutes(20));
+  const v1::EvaluateResponse back = Ok(d_.Login(true));
+  EXPECT_EQ(back.decision().outcome(), v1::DECISION_OUTCOME_ALLOW) << Explain(back.decision());
+  EXPECT_EQ(back.account().status(), v1::ACCOUNT_STATUS_ACTIVE);
+  EXPECT_FALSE(HasRestriction(back.account(), v1::RESTRICTION_KIND_LOGIN_LOCKOUT));
 }
 
 // Every scenario's decisions chain in the audit trail.
