@@ -17,6 +17,7 @@
 // (0 wager, 1 login, 2 verification, 3 deposit request, 4 settlement,
 // 5 withdrawal, 6 support call; -1 the mix). Baselines: parsing the request
 // bytes, and one copy of the account.
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -164,11 +165,21 @@ Workload* Build() {
       w->requests[kSettle].push_back(settle);
     }
   }
+  // Digest of every response (through bytes and in process): a change that
+  // is meant to be behaviour-preserving must leave it as it was.
+  uint64_t digest = 1469598103934665603ull;  // FNV-1a
+  auto mix_in = [&digest](const std::string& bytes) {
+    for (unsigned char c : bytes) digest = (digest ^ c) * 1099511628211ull;
+  };
   for (int k = 0; k < kKinds; ++k) {
     for (const v1::EvaluateRequest& request : w->requests[k]) {
       absl::StatusOr<v1::EvaluateResponse> check = w->engine->Evaluate(request);
       Require(check.status(), "workload request");
       w->bytes[k].push_back(request.SerializeAsString());
+      absl::StatusOr<std::string> through_bytes = w->engine->EvaluateSerialized(w->bytes[k].back());
+      Require(through_bytes.status(), "workload request (bytes)");
+      mix_in(*through_bytes);
+      mix_in(check->SerializeAsString());
       absl::StatusOr<v1::Features> features = risk::ComputeFeatures(
           request.account(), request.event(), domain::FromProtoTime(request.now()),
           w->feature_options);
@@ -176,6 +187,7 @@ Workload* Build() {
       w->features[k].push_back(*features);
     }
   }
+  fprintf(stderr, "response digest: %016llx\n", static_cast<unsigned long long>(digest));
   // The mix: per 20 events 10 wagers, 2 logins, 2 verifications, 2 deposit
   // requests, 2 settlements, 1 withdrawal, 1 support call.
   const int pattern[20] = {kWager, kLogin,  kWager, kVerify,  kWager, kDeposit, kWager,

@@ -149,8 +149,9 @@ void SetFactors(const Tally& tally, RepeatedFactors* out) {
   for (int kind : tally.factors) out->Add(kind);  // std::set: ascending
 }
 
-v1::RuleTrace MakeTrace(const Finding& finding) {
-  v1::RuleTrace trace;
+// Fills `*out` (a fresh trace, allocated where the decision lives).
+void MakeTrace(const Finding& finding, v1::RuleTrace* out) {
+  v1::RuleTrace& trace = *out;
   trace.set_rule_id(finding.rule_id);
   trace.set_fired(finding.fired);
   trace.set_action(ActionKindOf(finding.action));
@@ -159,7 +160,6 @@ v1::RuleTrace MakeTrace(const Finding& finding) {
   }
   for (const v1::ObservedValue& value : finding.observed) *trace.add_observed() = value;
   trace.set_error(finding.error);
-  return trace;
 }
 
 absl::Status ValidateFinding(const Finding& finding, size_t index) {
@@ -350,6 +350,15 @@ absl::StatusOr<DecisionCombiner> DecisionCombiner::Create(
 
 absl::StatusOr<v1::Decision> DecisionCombiner::Combine(
     absl::Span<const Finding> findings, const CombineContext& context) const {
+  v1::Decision decision;
+  PITBOSS_RETURN_IF_ERROR(CombineInto(findings, context, &decision));
+  return decision;
+}
+
+absl::Status DecisionCombiner::CombineInto(absl::Span<const Finding> findings,
+                                           const CombineContext& context,
+                                           v1::Decision* out) const {
+  if (out == nullptr) return absl::InvalidArgumentError("decision: is null");
   for (size_t i = 0; i < findings.size(); ++i) {
     PITBOSS_RETURN_IF_ERROR(ValidateFinding(findings[i], i));
   }
@@ -374,7 +383,8 @@ absl::StatusOr<v1::Decision> DecisionCombiner::Combine(
   SortReasons(real.reasons);
   SortReasons(shadow.reasons);
 
-  v1::Decision decision;
+  out->Clear();
+  v1::Decision& decision = *out;
   decision.set_event_id(context.event_id);
   decision.set_account_id(context.account_id);
   decision.set_outcome(real.outcome);
@@ -401,12 +411,12 @@ absl::StatusOr<v1::Decision> DecisionCombiner::Combine(
   for (const Finding& finding : findings) {
     if (finding.source != v1::REASON_SOURCE_RULE) continue;
     if (finding.mode == v1::RULE_MODE_ENFORCE) {
-      *decision.add_trace() = MakeTrace(finding);
+      MakeTrace(finding, decision.add_trace());
     } else {
-      *shadow_result->add_trace() = MakeTrace(finding);
+      MakeTrace(finding, shadow_result->add_trace());
     }
   }
-  return decision;
+  return absl::OkStatus();
 }
 
 }  // namespace engine

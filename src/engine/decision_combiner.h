@@ -104,6 +104,10 @@ class DecisionCombiner {
   // naming "account_id"/"event_id" when a case id is needed and one is empty.
   absl::StatusOr<v1::Decision> Combine(absl::Span<const Finding> findings,
                                        const CombineContext& context) const;
+  // The same, written into `*decision` (cleared first; its sub-messages are
+  // allocated on its arena, if any). On error `*decision` is unspecified.
+  absl::Status CombineInto(absl::Span<const Finding> findings, const CombineContext& context,
+                           v1::Decision* decision) const;
 
  private:
   explicit DecisionCombiner(std::vector<v1::ScoreThreshold> thresholds)

@@ -1,6 +1,9 @@
 // The evaluate pipeline (see include/pitboss/engine.h).
 #include "pitboss/engine.h"
 
+#include <climits>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,6 +13,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "src/common/status_macros.h"
+#include "src/domain/account_change.h"
 #include "src/domain/account_open.h"
 #include "src/domain/event_envelope.h"
 #include "src/domain/name_match.h"
@@ -30,6 +34,9 @@ namespace engine {
 
 // Requests above this are refused before parsing (the C ABI has its own cap).
 inline constexpr size_t kMaxSerializedRequestBytes = 16u << 20;
+// Arena blocks for one serialized evaluation: a typical request and response
+// (account parsed, changed, diffed and hashed) fit in a couple of blocks.
+inline constexpr size_t kArenaBlockBytes = 64u << 10;
 
 // Required factors the player can actually verify: when the account has
 // active factors of some of the required kinds, the others are dropped (asking
@@ -81,7 +88,15 @@ class EngineImpl {
     return impl;
   }
 
-  absl::StatusOr<v1::EvaluateResponse> Evaluate(const v1::EvaluateRequest& request) const;
+  // Evaluates `request` into `*response` (empty; everything it gets lives on
+  // its arena, if any). `scratch` is null, or the request's own account handed
+  // over for this call: it is then changed in place and moved into the
+  // response instead of being copied (it must live on the response's arena;
+  // on error it is left half-changed and the caller discards it). `arena`
+  // holds per-call temporaries.
+  absl::Status EvaluateInto(const v1::EvaluateRequest& request, v1::Account* scratch,
+                            google::protobuf::Arena* arena,
+                            v1::EvaluateResponse* response) const;
 
   const v1::Policy& policy() const { return policy_; }
 
@@ -128,8 +143,9 @@ absl::StatusOr<const v1::Account*> EngineImpl::StartingAccount(
   return &request.account();
 }
 
-absl::StatusOr<v1::EvaluateResponse> EngineImpl::Evaluate(
-    const v1::EvaluateRequest& request) const {
+absl::Status EngineImpl::EvaluateInto(const v1::EvaluateRequest& request,
+                                      v1::Account* scratch, google::protobuf::Arena* arena,
+                                      v1::EvaluateResponse* response) const {
   if (!request.has_event()) return absl::InvalidArgumentError("event: missing");
   if (request.event().kind_case() == v1::Event::KIND_NOT_SET) {
     return absl::InvalidArgumentError("event.kind: no event kind set");
@@ -138,25 +154,25 @@ absl::StatusOr<v1::EvaluateResponse> EngineImpl::Evaluate(
   PITBOSS_RETURN_IF_ERROR(domain::ValidateProtoTime(request.now(), "now"));
   const absl::Time now = domain::FromProtoTime(request.now());
   const v1::Event& event = request.event();
+  const bool opened = event.has_account_opened();
 
-  v1::Account opened_account;
+  // A new account is built straight into the response.
   PITBOSS_ASSIGN_OR_RETURN(const v1::Account* starting,
-                           StartingAccount(request, now, &opened_account));
+                           StartingAccount(request, now, response->mutable_account()));
   const v1::Account& before = *starting;
   PITBOSS_ASSIGN_OR_RETURN(const v1::Features features,
                            risk::ComputeFeatures(before, event, now, features_));
   PITBOSS_ASSIGN_OR_RETURN(EventChecks checks,
                            checker_->Check(before, event, features, now));
 
-  google::protobuf::Arena arena;
   RuleInput input{&before, &event, &features, now};
-  PITBOSS_ASSIGN_OR_RETURN(std::vector<Finding> findings, rules_->Evaluate(input, &arena));
+  PITBOSS_ASSIGN_OR_RETURN(std::vector<Finding> findings, rules_->Evaluate(input, arena));
   // Domain findings first: they rank before rules of the same severity.
   findings.insert(findings.begin(), checks.findings.begin(), checks.findings.end());
 
-  PITBOSS_ASSIGN_OR_RETURN(
-      v1::Decision decision,
-      combiner_->Combine(findings, CombineContext{before.account_id(), event.event_id()}));
+  v1::Decision& decision = *response->mutable_decision();
+  PITBOSS_RETURN_IF_ERROR(combiner_->CombineInto(
+      findings, CombineContext{before.account_id(), event.event_id()}, &decision));
   KeepAchievableFactors(before, decision);
   decision.set_policy_id(policy_.policy_id());
   decision.set_policy_version(policy_.version());
@@ -167,35 +183,54 @@ absl::StatusOr<v1::EvaluateResponse> EngineImpl::Evaluate(
     }
   }
 
-  v1::Account after = before;
-  PITBOSS_RETURN_IF_ERROR(ApplyDecidedEvent(&after, event, checks, decision,
-                                            CaseKindFor(findings, decision),
-                                            checker_->catalog(), options_, now));
+  // From here on `before` is only read through the snapshot: the account is
+  // changed in place (the request's, handed over, or the response's copy;
+  // neither leaves on error).
+  const int64_t version_before = opened ? 0 : before.version();
+  std::optional<AccountSnapshot> snapshot;
+  if (!opened) snapshot.emplace(AccountSnapshot::Of(before));
+  v1::Account* after = response->mutable_account();
+  if (!opened) {
+    if (scratch != nullptr) {
+      after = scratch;
+    } else {
+      *after = before;
+    }
+  }
+  {
+    domain::ScratchAccount in_place(after);
+    PITBOSS_RETURN_IF_ERROR(ApplyDecidedEvent(after, event, checks, decision,
+                                              CaseKindFor(findings, decision),
+                                              checker_->catalog(), options_, now));
+  }
   // One event is one applied change: however many domain steps it took, the
   // version moves by exactly one (and not at all when nothing changed). Every
   // domain step goes through domain::ApplyAccountChange, which moves the
   // version, so a moved version is exactly "something was applied".
-  const bool opened = event.has_account_opened();
-  if (opened || after.version() != before.version()) {
-    after.set_version(opened ? 1 : before.version() + 1);
-    *after.mutable_updated_at() = domain::ToProtoTime(now);
-    after.set_last_event_id(event.event_id());
+  if (opened || after->version() != version_before) {
+    after->set_version(opened ? 1 : version_before + 1);
+    *after->mutable_updated_at() = domain::ToProtoTime(now);
+    after->set_last_event_id(event.event_id());
   }
-  // (Not `opened ? v1::Account() : before`: that conditional copies `before`.)
-  const v1::Account& diff_base = opened ? v1::Account::default_instance() : before;
-  for (v1::StateChange& change : DiffAccounts(diff_base, after)) {
+  std::vector<v1::StateChange> changes =
+      opened ? DiffAccounts(v1::Account::default_instance(), *after)
+             : DiffAccounts(*snapshot, *after);
+  for (v1::StateChange& change : changes) {
     *decision.add_state_changes() = std::move(change);
   }
-  decision.set_account_version(after.version());
+  decision.set_account_version(after->version());
   decision.set_audit_sequence(request.audit_chain_head().sequence() + 1);
 
-  v1::EvaluateResponse response;
-  PITBOSS_ASSIGN_OR_RETURN(*response.mutable_audit(),
+  PITBOSS_ASSIGN_OR_RETURN(*response->mutable_audit(),
                            AppendAuditRecord(request.audit_chain_head(), event, decision,
-                                             after.version(), now));
-  *response.mutable_decision() = std::move(decision);
-  *response.mutable_account() = std::move(after);
-  return response;
+                                             after->version(), now));
+  if (after != response->mutable_account()) {
+    // The handed-over request account becomes the response's (same arena: no
+    // copy).
+    response->unsafe_arena_set_allocated_account(
+        const_cast<v1::EvaluateRequest&>(request).unsafe_arena_release_account());
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace engine
@@ -211,7 +246,10 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(const v1::Policy& policy)
 
 absl::StatusOr<v1::EvaluateResponse> Engine::Evaluate(
     const v1::EvaluateRequest& request) const {
-  return impl_->Evaluate(request);
+  google::protobuf::Arena arena;
+  v1::EvaluateResponse response;
+  PITBOSS_RETURN_IF_ERROR(impl_->EvaluateInto(request, nullptr, &arena, &response));
+  return response;
 }
 
 absl::StatusOr<std::string> Engine::EvaluateSerialized(absl::string_view bytes) const {
@@ -220,21 +258,34 @@ absl::StatusOr<std::string> Engine::EvaluateSerialized(absl::string_view bytes) 
         absl::StrCat("request: ", bytes.size(), " bytes exceeds the limit of ",
                      engine::kMaxSerializedRequestBytes));
   }
-  // The request lives on an arena: parsing allocates from it and freeing is
-  // one release instead of a destructor per sub-message (the account has
-  // hundreds).
-  google::protobuf::Arena arena;
+  // Request and response live on one arena: parsing allocates from it, the
+  // request's account is changed in place and becomes the response's (no copy
+  // of the account at all), and freeing is one release instead of a destructor
+  // per sub-message (the account has hundreds).
+  google::protobuf::ArenaOptions arena_options;
+  arena_options.start_block_size = engine::kArenaBlockBytes;
+  arena_options.max_block_size = engine::kArenaBlockBytes;
+  google::protobuf::Arena arena(arena_options);
   auto* request = google::protobuf::Arena::CreateMessage<v1::EvaluateRequest>(&arena);
   if (!request->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return absl::InvalidArgumentError("request: malformed pitboss.v1.EvaluateRequest bytes");
   }
-  PITBOSS_ASSIGN_OR_RETURN(v1::EvaluateResponse response, impl_->Evaluate(*request));
+  auto* response = google::protobuf::Arena::CreateMessage<v1::EvaluateResponse>(&arena);
+  PITBOSS_RETURN_IF_ERROR(
+      impl_->EvaluateInto(*request, request->mutable_account(), &arena, response));
+  // Deterministic bytes, sized once and written once.
+  const size_t size = response->ByteSizeLong();
+  if (size > static_cast<size_t>(INT_MAX)) {
+    return absl::InternalError("response: too large to serialize");
+  }
   std::string out;
+  out.resize(size);
   {
-    google::protobuf::io::StringOutputStream stream(&out);
-    google::protobuf::io::CodedOutputStream coded(&stream);
+    google::protobuf::io::ArrayOutputStream array(out.data(), static_cast<int>(size));
+    google::protobuf::io::CodedOutputStream coded(&array);
     coded.SetSerializationDeterministic(true);
-    if (!response.SerializeToCodedStream(&coded)) {
+    response->SerializeWithCachedSizes(&coded);
+    if (coded.HadError() || coded.ByteCount() != static_cast<int64_t>(size)) {
       return absl::InternalError("response: could not serialize");
     }
   }

@@ -1,10 +1,16 @@
 // Account before/after comparison into StateChanges (see state_changes.h).
 #include "src/engine/state_changes.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "src/domain/deposit_machine.h"
 #include "src/domain/money.h"
 #include "src/domain/withdrawal_machine.h"
@@ -12,14 +18,6 @@
 namespace pitboss {
 namespace engine {
 namespace {
-
-// Equality by serialized bytes: Account and everything in it is proto3
-// without maps or unknown fields, so equal messages serialize identically
-// (and this is several times faster than reflection-based comparison).
-bool SameBytes(const google::protobuf::MessageLite& a, const google::protobuf::MessageLite& b) {
-  if (a.ByteSizeLong() != b.ByteSizeLong()) return false;
-  return a.SerializeAsString() == b.SerializeAsString();
-}
 
 v1::StateChange Change(v1::StateChangeKind kind, std::string field, std::string from,
                        std::string to, std::string subject = "") {
@@ -44,58 +42,158 @@ void DiffMoney(v1::StateChangeKind kind, const std::string& field, const v1::Mon
   out.push_back(std::move(change));
 }
 
-void DiffSection(v1::StateChangeKind kind, const std::string& field,
-                 const google::protobuf::Message& before,
-                 const google::protobuf::Message& after, std::vector<v1::StateChange>& out) {
-  if (SameBytes(before, after)) return;
-  out.push_back(Change(kind, field, "", "changed"));
+// Appends the serialization of `message` with its length in front, so two
+// sequences of them are equal exactly when they have the same elements.
+void AppendDelimited(const google::protobuf::MessageLite& message, std::string& out) {
+  const size_t size = message.ByteSizeLong();
+  absl::StrAppend(&out, size, ":");
+  const size_t at = out.size();
+  out.resize(at + size);
+  message.SerializeWithCachedSizesToArray(reinterpret_cast<uint8_t*>(&out[at]));
 }
 
 template <typename T>
-bool RepeatedEqual(const google::protobuf::RepeatedPtrField<T>& a,
-                   const google::protobuf::RepeatedPtrField<T>& b) {
-  if (a.size() != b.size()) return false;
-  for (int i = 0; i < a.size(); ++i) {
-    if (!SameBytes(a.Get(i), b.Get(i))) return false;
-  }
-  return true;
+std::string Delimited(const google::protobuf::RepeatedPtrField<T>& elements) {
+  std::string out;
+  for (const T& element : elements) AppendDelimited(element, out);
+  return out;
 }
+
+std::string ResponsibleGamblingWithoutLimits(const v1::ResponsibleGambling& rg) {
+  if (rg.deposit_limits().empty()) return rg.SerializeAsString();
+  v1::ResponsibleGambling copy = rg;
+  copy.clear_deposit_limits();
+  return copy.SerializeAsString();
+}
+
+// SameBytes with the before side already serialized.
+bool SameAs(const std::string& before_bytes, const google::protobuf::MessageLite& after) {
+  if (after.ByteSizeLong() != before_bytes.size()) return false;
+  return after.SerializeAsString() == before_bytes;
+}
+
+void DiffSection(v1::StateChangeKind kind, const std::string& field,
+                 const std::string& before, const google::protobuf::MessageLite& after,
+                 std::vector<v1::StateChange>& out) {
+  if (SameAs(before, after)) return;
+  out.push_back(Change(kind, field, "", "changed"));
+}
+
+// The state each id had before: the last entry with that id wins (ids are
+// unique in practice). Usually the payments are the same ones in the same
+// order with at most a new one at the end, so the entry at the same index is
+// tried first and the map is built only when that fails.
+template <typename State>
+class StatesBefore {
+ public:
+  explicit StatesBefore(const std::vector<std::pair<std::string, State>>& entries)
+      : entries_(entries) {}
+
+  State Find(size_t index, const std::string& id, State missing) {
+    if (index < entries_.size() && entries_[index].first == id && !HasDuplicates()) {
+      return entries_[index].second;
+    }
+    if (!built_) {
+      by_id_.reserve(entries_.size());
+      for (const auto& [entry_id, state] : entries_) by_id_[entry_id] = state;
+      built_ = true;
+    }
+    auto it = by_id_.find(id);
+    return it == by_id_.end() ? missing : it->second;
+  }
+
+ private:
+  bool HasDuplicates() {
+    if (!duplicates_.has_value()) {
+      std::vector<absl::string_view> ids;
+      ids.reserve(entries_.size());
+      for (const auto& entry : entries_) ids.push_back(entry.first);
+      std::sort(ids.begin(), ids.end());
+      duplicates_ = std::adjacent_find(ids.begin(), ids.end()) != ids.end();
+    }
+    return *duplicates_;
+  }
+
+  const std::vector<std::pair<std::string, State>>& entries_;
+  std::optional<bool> duplicates_;
+  absl::flat_hash_map<absl::string_view, State> by_id_;
+  bool built_ = false;
+};
 
 }  // namespace
 
+AccountSnapshot AccountSnapshot::Of(const v1::Account& account) {
+  AccountSnapshot s;
+  s.status_ = account.status();
+  s.cash_ = account.balances().cash();
+  s.reserved_ = account.balances().reserved();
+  s.deposits_.reserve(account.deposits_size());
+  for (const v1::Deposit& d : account.deposits()) {
+    s.deposits_.emplace_back(d.deposit_id(), d.state());
+  }
+  s.withdrawals_.reserve(account.withdrawals_size());
+  for (const v1::Withdrawal& w : account.withdrawals()) {
+    s.withdrawals_.emplace_back(w.withdrawal_id(), w.state());
+  }
+  s.restriction_until_.reserve(account.restrictions_size());
+  for (const v1::Restriction& r : account.restrictions()) {
+    s.restriction_until_.push_back(r.until().SerializeAsString());
+  }
+  s.case_status_.reserve(account.cases_size());
+  for (const v1::Case& c : account.cases()) s.case_status_.push_back(c.status());
+  s.kyc_level_ = account.kyc().level();
+  s.kyc_ = account.kyc().SerializeAsString();
+  s.responsible_gambling_ = ResponsibleGamblingWithoutLimits(account.responsible_gambling());
+  s.deposit_limits_ = Delimited(account.responsible_gambling().deposit_limits());
+  s.security_ = account.security().SerializeAsString();
+  s.factors_size_ = account.factors_size();
+  s.factors_ = Delimited(account.factors());
+  s.verifications_size_ = account.verifications_size();
+  s.verifications_ = Delimited(account.verifications());
+  s.devices_size_ = account.devices_size();
+  s.devices_ = Delimited(account.devices());
+  s.instruments_.reserve(account.instruments_size());
+  for (const v1::PaymentInstrument& instrument : account.instruments()) {
+    s.instruments_.emplace_back(instrument.status(), instrument.SerializeAsString());
+  }
+  s.profile_ = account.profile().SerializeAsString();
+  return s;
+}
+
 std::vector<v1::StateChange> DiffAccounts(const v1::Account& before,
                                           const v1::Account& after) {
+  return DiffAccounts(AccountSnapshot::Of(before), after);
+}
+
+std::vector<v1::StateChange> DiffAccounts(const AccountSnapshot& before,
+                                          const v1::Account& after) {
   std::vector<v1::StateChange> out;
-  if (before.status() != after.status()) {
+  if (before.status_ != after.status()) {
     out.push_back(Change(v1::STATE_CHANGE_KIND_ACCOUNT_STATUS, "account.status",
-                         v1::AccountStatus_Name(before.status()),
+                         v1::AccountStatus_Name(before.status_),
                          v1::AccountStatus_Name(after.status())));
   }
-  DiffMoney(v1::STATE_CHANGE_KIND_CASH, "account.balances.cash", before.balances().cash(),
+  DiffMoney(v1::STATE_CHANGE_KIND_CASH, "account.balances.cash", before.cash_,
             after.balances().cash(), out);
-  DiffMoney(v1::STATE_CHANGE_KIND_RESERVED, "account.balances.reserved",
-            before.balances().reserved(), after.balances().reserved(), out);
+  DiffMoney(v1::STATE_CHANGE_KIND_RESERVED, "account.balances.reserved", before.reserved_,
+            after.balances().reserved(), out);
 
-  absl::flat_hash_map<std::string, v1::DepositState> deposits;
-  for (const v1::Deposit& d : before.deposits()) deposits[d.deposit_id()] = d.state();
+  StatesBefore<v1::DepositState> deposits(before.deposits_);
   for (int i = 0; i < after.deposits_size(); ++i) {
     const v1::Deposit& d = after.deposits(i);
-    auto it = deposits.find(d.deposit_id());
     const v1::DepositState from =
-        it == deposits.end() ? v1::DEPOSIT_STATE_UNSPECIFIED : it->second;
+        deposits.Find(static_cast<size_t>(i), d.deposit_id(), v1::DEPOSIT_STATE_UNSPECIFIED);
     if (from == d.state()) continue;
     out.push_back(Change(v1::STATE_CHANGE_KIND_DEPOSIT_STATE,
                          absl::StrCat("account.deposits[", i, "].state"),
                          std::string(domain::DepositStateName(from)),
                          std::string(domain::DepositStateName(d.state())), d.deposit_id()));
   }
-  absl::flat_hash_map<std::string, v1::WithdrawalState> withdrawals;
-  for (const v1::Withdrawal& w : before.withdrawals()) withdrawals[w.withdrawal_id()] = w.state();
+  StatesBefore<v1::WithdrawalState> withdrawals(before.withdrawals_);
   for (int i = 0; i < after.withdrawals_size(); ++i) {
     const v1::Withdrawal& w = after.withdrawals(i);
-    auto it = withdrawals.find(w.withdrawal_id());
-    const v1::WithdrawalState from =
-        it == withdrawals.end() ? v1::WITHDRAWAL_STATE_UNSPECIFIED : it->second;
+    const v1::WithdrawalState from = withdrawals.Find(
+        static_cast<size_t>(i), w.withdrawal_id(), v1::WITHDRAWAL_STATE_UNSPECIFIED);
     if (from == w.state()) continue;
     out.push_back(Change(v1::STATE_CHANGE_KIND_WITHDRAWAL_STATE,
                          absl::StrCat("account.withdrawals[", i, "].state"),
@@ -104,102 +202,97 @@ std::vector<v1::StateChange> DiffAccounts(const v1::Account& before,
                          w.withdrawal_id()));
   }
 
+  const int restrictions_before = static_cast<int>(before.restriction_until_.size());
   for (int i = 0; i < after.restrictions_size(); ++i) {
     const v1::Restriction& r = after.restrictions(i);
-    const std::string field = absl::StrCat("account.restrictions[", i, "]");
-    if (i >= before.restrictions_size()) {
-      out.push_back(Change(v1::STATE_CHANGE_KIND_RESTRICTION_ADDED, field, "",
+    if (i >= restrictions_before) {
+      out.push_back(Change(v1::STATE_CHANGE_KIND_RESTRICTION_ADDED,
+                           absl::StrCat("account.restrictions[", i, "]"), "",
                            v1::RestrictionKind_Name(r.kind()), r.case_id()));
-    } else if (!SameBytes(before.restrictions(i).until(), r.until())) {
-      out.push_back(Change(v1::STATE_CHANGE_KIND_RESTRICTION_LIFTED, field,
+    } else if (!SameAs(before.restriction_until_[static_cast<size_t>(i)], r.until())) {
+      out.push_back(Change(v1::STATE_CHANGE_KIND_RESTRICTION_LIFTED,
+                           absl::StrCat("account.restrictions[", i, "]"),
                            v1::RestrictionKind_Name(r.kind()), "lifted", r.case_id()));
     }
   }
-  for (int i = before.cases_size(); i < after.cases_size(); ++i) {
+  const int cases_before = static_cast<int>(before.case_status_.size());
+  for (int i = cases_before; i < after.cases_size(); ++i) {
     const v1::Case& c = after.cases(i);
     out.push_back(Change(v1::STATE_CHANGE_KIND_CASE_OPENED,
                          absl::StrCat("account.cases[", i, "]"), "",
                          v1::CaseKind_Name(c.kind()), c.case_id()));
   }
-  for (int i = 0; i < after.cases_size() && i < before.cases_size(); ++i) {
+  for (int i = 0; i < after.cases_size() && i < cases_before; ++i) {
     const v1::Case& c = after.cases(i);
-    if (before.cases(i).status() != c.status()) {
+    const v1::CaseStatus was = before.case_status_[static_cast<size_t>(i)];
+    if (was != c.status()) {
       out.push_back(Change(v1::STATE_CHANGE_KIND_CASE_OPENED,
                            absl::StrCat("account.cases[", i, "].status"),
-                           v1::CaseStatus_Name(before.cases(i).status()),
-                           v1::CaseStatus_Name(c.status()), c.case_id()));
+                           v1::CaseStatus_Name(was), v1::CaseStatus_Name(c.status()),
+                           c.case_id()));
     }
   }
-  if (before.kyc().level() != after.kyc().level()) {
+  if (before.kyc_level_ != after.kyc().level()) {
     out.push_back(Change(v1::STATE_CHANGE_KIND_KYC_LEVEL, "account.kyc.level",
-                         v1::KycLevel_Name(before.kyc().level()),
+                         v1::KycLevel_Name(before.kyc_level_),
                          v1::KycLevel_Name(after.kyc().level())));
   } else {
     // Documents submitted or reviewed, due diligence asked for or done.
-    DiffSection(v1::STATE_CHANGE_KIND_KYC_LEVEL, "account.kyc", before.kyc(), after.kyc(),
+    DiffSection(v1::STATE_CHANGE_KIND_KYC_LEVEL, "account.kyc", before.kyc_, after.kyc(),
                 out);
   }
-  {
-    v1::ResponsibleGambling rg_before = before.responsible_gambling();
-    v1::ResponsibleGambling rg_after = after.responsible_gambling();
-    rg_before.clear_deposit_limits();
-    rg_after.clear_deposit_limits();
-    DiffSection(v1::STATE_CHANGE_KIND_RESPONSIBLE_GAMBLING, "account.responsible_gambling",
-                rg_before, rg_after, out);
-    bool limits_equal = before.responsible_gambling().deposit_limits_size() ==
-                        after.responsible_gambling().deposit_limits_size();
-    for (int i = 0; limits_equal && i < after.responsible_gambling().deposit_limits_size();
-         ++i) {
-      limits_equal = SameBytes(before.responsible_gambling().deposit_limits(i),
-                                                after.responsible_gambling().deposit_limits(i));
-    }
-    if (!limits_equal) {
-      out.push_back(Change(v1::STATE_CHANGE_KIND_DEPOSIT_LIMIT,
-                           "account.responsible_gambling.deposit_limits", "", "changed"));
-    }
+  if (ResponsibleGamblingWithoutLimits(after.responsible_gambling()) !=
+      before.responsible_gambling_) {
+    out.push_back(Change(v1::STATE_CHANGE_KIND_RESPONSIBLE_GAMBLING,
+                         "account.responsible_gambling", "", "changed"));
   }
-  DiffSection(v1::STATE_CHANGE_KIND_SECURITY, "account.security", before.security(),
+  if (Delimited(after.responsible_gambling().deposit_limits()) != before.deposit_limits_) {
+    out.push_back(Change(v1::STATE_CHANGE_KIND_DEPOSIT_LIMIT,
+                         "account.responsible_gambling.deposit_limits", "", "changed"));
+  }
+  DiffSection(v1::STATE_CHANGE_KIND_SECURITY, "account.security", before.security_,
               after.security(), out);
-  if (before.factors_size() != after.factors_size()) {
+  if (before.factors_size_ != after.factors_size()) {
     out.push_back(Change(v1::STATE_CHANGE_KIND_FACTOR, "account.factors",
-                         absl::StrCat(before.factors_size()),
+                         absl::StrCat(before.factors_size_),
                          absl::StrCat(after.factors_size())));
-  } else if (!RepeatedEqual(before.factors(), after.factors())) {
+  } else if (Delimited(after.factors()) != before.factors_) {
     out.push_back(Change(v1::STATE_CHANGE_KIND_FACTOR, "account.factors", "", "changed"));
   }
-  if (!RepeatedEqual(before.verifications(), after.verifications())) {
+  if (before.verifications_size_ != after.verifications_size() ||
+      Delimited(after.verifications()) != before.verifications_) {
     out.push_back(Change(v1::STATE_CHANGE_KIND_FACTOR, "account.verifications",
-                         absl::StrCat(before.verifications_size()),
+                         absl::StrCat(before.verifications_size_),
                          absl::StrCat(after.verifications_size())));
   }
-  if (before.devices_size() != after.devices_size()) {
+  if (before.devices_size_ != after.devices_size()) {
     out.push_back(Change(v1::STATE_CHANGE_KIND_DEVICE, "account.devices",
-                         absl::StrCat(before.devices_size()),
+                         absl::StrCat(before.devices_size_),
                          absl::StrCat(after.devices_size())));
-  } else if (!RepeatedEqual(before.devices(), after.devices())) {
+  } else if (Delimited(after.devices()) != before.devices_) {
     out.push_back(Change(v1::STATE_CHANGE_KIND_DEVICE, "account.devices", "", "seen"));
   }
-  if (before.instruments_size() != after.instruments_size()) {
+  if (before.instruments_.size() != static_cast<size_t>(after.instruments_size())) {
     out.push_back(Change(v1::STATE_CHANGE_KIND_INSTRUMENT, "account.instruments",
-                         absl::StrCat(before.instruments_size()),
+                         absl::StrCat(before.instruments_.size()),
                          absl::StrCat(after.instruments_size())));
   } else {
     for (int i = 0; i < after.instruments_size(); ++i) {
-      const v1::PaymentInstrument& was = before.instruments(i);
+      const auto& [was_status, was_bytes] = before.instruments_[static_cast<size_t>(i)];
       const v1::PaymentInstrument& is = after.instruments(i);
-      if (was.status() != is.status()) {
+      if (was_status != is.status()) {
         out.push_back(Change(v1::STATE_CHANGE_KIND_INSTRUMENT,
                              absl::StrCat("account.instruments[", i, "].status"),
-                             v1::InstrumentStatus_Name(was.status()),
+                             v1::InstrumentStatus_Name(was_status),
                              v1::InstrumentStatus_Name(is.status()), is.instrument_id()));
-      } else if (!SameBytes(was, is)) {
+      } else if (!SameAs(was_bytes, is)) {
         out.push_back(Change(v1::STATE_CHANGE_KIND_INSTRUMENT,
                              absl::StrCat("account.instruments[", i, "]"), "", "updated",
                              is.instrument_id()));
       }
     }
   }
-  DiffSection(v1::STATE_CHANGE_KIND_PROFILE, "account.profile", before.profile(),
+  DiffSection(v1::STATE_CHANGE_KIND_PROFILE, "account.profile", before.profile_,
               after.profile(), out);
   return out;
 }
