@@ -1,0 +1,892 @@
+// Store: durable apply and reopen, idempotency (duplicates, reused ids,
+// retention), atomicity under an injected failure, batches, concurrent
+// threads, audit tamper detection, and clear errors for files that cannot be
+// a store. Real engine (the shipped default policy), real events (the
+// scenario driver's), real SQLite files in a temporary directory; the tests
+// reach into the files with the sqlite3 library to damage or inspect them.
+#include "pitboss/store.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
+#include "pitboss/engine.h"
+#include "src/domain/proto_time.h"
+#include "tests/matchers.h"
+#include "tests/scenarios/scenario_driver.h"
+
+namespace pitboss {
+namespace {
+
+using ::google::protobuf::util::MessageDifferencer;
+using ::pitboss::scenarios::ScenarioDriver;
+using ::pitboss::scenarios::ScenarioStart;
+using ::pitboss::testing::IsOk;
+using ::pitboss::testing::StatusIs;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+
+// --- Fixtures -------------------------------------------------------------------
+
+const Engine& TheEngine() {
+  static const Engine* engine = [] {
+    absl::StatusOr<v1::Policy> policy = scenarios::LoadDefaultPolicy(PITBOSS_SOURCE_DIR);
+    if (!policy.ok()) {
+      ADD_FAILURE() << policy.status();
+      std::abort();
+    }
+    absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(*policy);
+    if (!engine.ok()) {
+      ADD_FAILURE() << engine.status();
+      std::abort();
+    }
+    return engine->release();
+  }();
+  return *engine;
+}
+
+// A fresh directory under the test temp dir, removed at the end.
+class TempDir {
+ public:
+  TempDir() {
+    const char* base = std::getenv("TEST_TMPDIR");
+    std::string pattern =
+        absl::StrCat(base != nullptr ? base : "/tmp", "/pitboss_store_test.XXXXXX");
+    char* made = mkdtemp(pattern.data());
+    EXPECT_NE(made, nullptr);
+    path_ = pattern;
+  }
+  ~TempDir() {
+    chmod(path_.c_str(), 0700);
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Plain sqlite3 access to a store file, as an operator (or attacker) would.
+class RawDb {
+ public:
+  explicit RawDb(const std::string& path) {
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db_), SQLITE_OK) << path;
+  }
+  ~RawDb() { sqlite3_close(db_); }
+  void Exec(const std::string& sql) {
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
+        << sql << ": " << (error != nullptr ? error : "");
+    sqlite3_free(error);
+  }
+  int64_t Int(const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql;
+    int64_t value = -1;
+    if (sqlite3_step(stmt) == SQLITE_ROW) value = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    return value;
+  }
+  std::string Text(const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql;
+    std::string value;
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+      value = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    }
+    sqlite3_finalize(stmt);
+    return value;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::unique_ptr<Store> OpenOrDie(const std::string& path, StoreOptions options = {}) {
+  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(path, options);
+  EXPECT_THAT(store, IsOk());
+  return store.ok() ? std::move(*store) : nullptr;
+}
+
+// Events of one player, stamped one minute apart, with ids unique across
+// players ("<account>/evt-N").
+class Player {
+ public:
+  explicit Player(const std::string& account_id, absl::Time start = ScenarioStart())
+      : driver_(&TheEngine(), account_id, start) {}
+
+  // Advances the clock a minute and builds an event with `make`.
+  v1::Event Next(const std::function<v1::Event(ScenarioDriver&)>& make) {
+    driver_.Advance(absl::Minutes(1));
+    v1::Event event = make(driver_);
+    event.set_event_id(absl::StrCat(driver_.account_id(), "/", event.event_id()));
+    return event;
+  }
+  absl::Time now() const { return driver_.now(); }
+  ScenarioDriver& driver() { return driver_; }
+
+  // Open, log in, verify two factors, a bank deposit of `yen` and its
+  // settlement (cash credited), then `wagers` wagers of 100 (every other one
+  // paying 150).
+  std::vector<v1::Event> History(int64_t yen, int wagers) {
+    std::vector<v1::Event> events;
+    events.push_back(Next([](ScenarioDriver& d) { return d.OpenJapaneseAccount(); }));
+    events.push_back(Next([](ScenarioDriver& d) { return d.Login(true); }));
+    events.push_back(Next(
+        [](ScenarioDriver& d) { return d.Verified("f-pw", v1::FACTOR_KIND_PASSWORD); }));
+    events.push_back(
+        Next([](ScenarioDriver& d) { return d.Verified("f-totp", v1::FACTOR_KIND_TOTP); }));
+    events.push_back(Next([yen](ScenarioDriver& d) {
+      return d.DepositNewBank("d-1", yen, "bank-1", "ﾔﾏﾀﾞ ﾀﾛｳ");
+    }));
+    events.push_back(Next([](ScenarioDriver& d) { return d.Settled("d-1"); }));
+    for (int i = 0; i < wagers; ++i) {
+      events.push_back(Next([i](ScenarioDriver& d) {
+        return d.Wager(absl::StrCat("g-", i), 100, i % 2 == 0 ? 150 : 0);
+      }));
+    }
+    return events;
+  }
+
+ private:
+  ScenarioDriver driver_;
+};
+
+absl::Time TimeOf(const v1::Event& event) { return domain::FromProtoTime(event.occurred_at()); }
+
+// Applies each event at its own time; every one must succeed.
+std::vector<ApplyResult> ApplyAll(Store& store, const std::vector<v1::Event>& events) {
+  std::vector<ApplyResult> results;
+  for (const v1::Event& event : events) {
+    absl::StatusOr<ApplyResult> result = store.Apply(TheEngine(), event, TimeOf(event));
+    EXPECT_THAT(result, IsOk()) << event.event_id();
+    if (result.ok()) results.push_back(std::move(*result));
+  }
+  return results;
+}
+
+int64_t Cash(Store& store, const std::string& account_id) {
+  absl::StatusOr<v1::Account> account = store.GetAccount(account_id);
+  EXPECT_THAT(account, IsOk());
+  return account.ok() ? account->balances().cash().minor_units() : -1;
+}
+
+int64_t Keys(Store& store) {
+  absl::StatusOr<int64_t> keys = store.IdempotencyKeyCount();
+  EXPECT_THAT(keys, IsOk());
+  return keys.ok() ? *keys : -1;
+}
+
+// Everything a failed call must leave unchanged.
+struct Snapshot {
+  std::string account;  // serialized, "" when absent
+  uint64_t head_sequence = 0;
+  std::string head_hash;
+  int64_t keys = 0;
+};
+
+Snapshot Take(Store& store, const std::string& account_id) {
+  Snapshot s;
+  absl::StatusOr<v1::Account> account = store.GetAccount(account_id);
+  if (account.ok()) s.account = account->SerializeAsString();
+  absl::StatusOr<v1::AuditChainHead> head = store.AuditHead();
+  EXPECT_THAT(head, IsOk());
+  if (head.ok()) {
+    s.head_sequence = head->sequence();
+    s.head_hash = head->record_hash();
+  }
+  absl::StatusOr<int64_t> keys = store.IdempotencyKeyCount();
+  EXPECT_THAT(keys, IsOk());
+  s.keys = keys.ok() ? *keys : -1;
+  return s;
+}
+
+void ExpectUnchanged(const Snapshot& before, const Snapshot& after) {
+  EXPECT_EQ(before.account, after.account) << "account changed";
+  EXPECT_EQ(before.head_sequence, after.head_sequence) << "audit head moved";
+  EXPECT_EQ(before.head_hash, after.head_hash);
+  EXPECT_EQ(before.keys, after.keys) << "idempotency rows changed";
+}
+
+// --- Apply, reopen, idempotency ---------------------------------------------------
+
+TEST(StoreTest, AppliesAndSurvivesReopen) {
+  TempDir dir;
+  const std::string path = dir.File("store.db");
+  Player p("acct-1");
+  const std::vector<v1::Event> events = p.History(20000, 4);
+  std::vector<ApplyResult> results;
+  {
+    std::unique_ptr<Store> store = OpenOrDie(path);
+    ASSERT_NE(store, nullptr);
+    results = ApplyAll(*store, events);
+    ASSERT_EQ(results.size(), events.size());
+    for (size_t i = 0; i < results.size(); ++i) {
+      EXPECT_FALSE(results[i].replayed);
+      EXPECT_EQ(results[i].response.audit().sequence(), i + 1);
+    }
+  }
+  RawDb raw(path);
+  EXPECT_EQ(raw.Text("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(raw.Int("PRAGMA user_version"), Store::SchemaVersion());
+
+  std::unique_ptr<Store> store = OpenOrDie(path);
+  ASSERT_NE(store, nullptr);
+  absl::StatusOr<v1::Account> account = store->GetAccount("acct-1");
+  ASSERT_THAT(account, IsOk());
+  EXPECT_TRUE(MessageDifferencer::Equals(*account, results.back().response.account()));
+  // 20000 deposited, 4 wagers of 100 of which two paid 150.
+  EXPECT_EQ(account->balances().cash().minor_units(), 20000 - 400 + 300);
+  absl::StatusOr<v1::AuditChainHead> head = store->AuditHead();
+  ASSERT_THAT(head, IsOk());
+  EXPECT_EQ(head->sequence(), events.size());
+  EXPECT_EQ(head->record_hash(), results.back().response.audit().record_hash());
+  EXPECT_THAT(store->VerifyAudit(), IsOk());
+  EXPECT_THAT(store->GetAccount("acct-unknown"),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("acct-unknown")));
+}
+
+TEST(StoreTest, DuplicateEventReturnsRecordedResponseAndChangesNothing) {
+  std::unique_ptr<Store> store = OpenOrDie(":memory:");
+  ASSERT_NE(store, nullptr);
+  Player p("acct-1");
+  std::vector<v1::Event> events = p.History(20000, 0);
+  std::vector<ApplyResult> results = ApplyAll(*store, events);
+  ASSERT_EQ(results.size(), events.size());
+  const v1::Event& settle = events.back();  // credits 20000
+  ASSERT_TRUE(settle.has_deposit_settled());
+  EXPECT_EQ(Cash(*store, "acct-1"), 20000);
+  const Snapshot before = Take(*store, "acct-1");
+
+  // Sent again, also an hour later: the recorded response, no second credit.
+  for (absl::Duration later : {absl::ZeroDuration(), absl::Hours(1)}) {
+    absl::StatusOr<ApplyResult> again = store->Apply(TheEngine(), settle, TimeOf(settle) + later);
+    ASSERT_THAT(again, IsOk());
+    EXPECT_TRUE(again->replayed);
+    EXPECT_TRUE(MessageDifferencer::Equals(again->response, results.back().response))
+        << again->response.ShortDebugString();
+    ExpectUnchanged(before, Take(*store, "acct-1"));
+    EXPECT_EQ(Cash(*store, "acct-1"), 20000);
+  }
+  // The account opening too (it would otherwise be ALREADY_EXISTS).
+  absl::StatusOr<ApplyResult> reopen = store->Apply(TheEngine(), events[0], TimeOf(events[0]));
+  ASSERT_THAT(reopen, IsOk());
+  EXPECT_TRUE(reopen->replayed);
+  EXPECT_EQ(reopen->response.account().version(), 1);
+  ExpectUnchanged(before, Take(*store, "acct-1"));
+  EXPECT_THAT(store->VerifyAudit(), IsOk());
+}
+
+TEST(StoreTest, SameEventIdWithDifferentPayloadIsAnErrorAndChangesNothing) {
+  std::unique_ptr<Store> store = OpenOrDie(":memory:");
+  ASSERT_NE(store, nullptr);
+  Player p("acct-1");
+  std::vector<v1::Event> events = p.History(20000, 1);
+  ApplyAll(*store, events);
+  const Snapshot before = Take(*store, "acct-1");
+
+  v1::Event changed = events.back();  // the wager, with another stake
+  ASSERT_TRUE(changed.has_wager_settled());
+  changed.mutable_wager_settled()->mutable_stake()->set_minor_units(5000);
+  EXPECT_THAT(store->Apply(TheEngine(), changed, TimeOf(changed)),
+              StatusIs(absl::StatusCode::kAlreadyExists,
+                       AllOf(HasSubstr(changed.event_id()), HasSubstr("different payload"))));
+  ExpectUnchanged(before, Take(*store, "acct-1"));
+
+  // The same id for another account is a different payload too.
+  Player q("acct-2");
+  v1::Event other = q.Next([](ScenarioDriver& d) { return d.OpenJapaneseAccount(); });
+  other.set_event_id(events[0].event_id());
+  EXPECT_THAT(store->Apply(TheEngine(), other, TimeOf(other)),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr(events[0].event_id())));
+  EXPECT_THAT(store->GetAccount("acct-2"), StatusIs(absl::StatusCode::kNotFound));
+  ExpectUnchanged(before, Take(*store, "acct-1"));
+}
+
+TEST(StoreTest, IdempotencyRowsAreKeptForTheRetentionThenPruned) {
+  EXPECT_EQ(StoreOptions().idempotency_retention, absl::Hours(24));
+  StoreOptions options;
+  options.idempotency_retention = absl::Hours(1);
+  std::unique_ptr<Store> store = OpenOrDie(":memory:", options);
+  ASSERT_NE(store, nullptr);
+  Player p("acct-1");
+  const absl::Time t0 = ScenarioStart();
+  const v1::Event open = p.Next([](ScenarioDriver& d) { return d.OpenJapaneseAccount(); });
+  const v1::Event login = p.Next([](ScenarioDriver& d) { return d.Login(true); });
+  const v1::Event verify =
+      p.Next([](ScenarioDriver& d) { return d.Verified("f-pw", v1::FACTOR_KIND_PASSWORD); });
+  ASSERT_THAT(store->Apply(TheEngine(), open, t0), IsOk());
+  ASSERT_THAT(store->Apply(TheEngine(), login, t0 + absl::Minutes(30)), IsOk());
+  EXPECT_EQ(Keys(*store), 2);
+
+  // 59 minutes after the opening: still within retention, nothing pruned.
+  absl::StatusOr<ApplyResult> dup = store->Apply(TheEngine(), open, t0 + absl::Minutes(59));
+  ASSERT_THAT(dup, IsOk());
+  EXPECT_TRUE(dup->replayed);
+  EXPECT_EQ(Keys(*store), 2);
+
+  // A write one hour after the opening prunes its row; the login's stays.
+  ASSERT_THAT(store->Apply(TheEngine(), verify, t0 + absl::Minutes(60)), IsOk());
+  EXPECT_EQ(Keys(*store), 2);
+  absl::StatusOr<ApplyResult> login_again =
+      store->Apply(TheEngine(), login, t0 + absl::Minutes(61));
+  ASSERT_THAT(login_again, IsOk());
+  EXPECT_TRUE(login_again->replayed);
+  // Past retention the opening is no duplicate any more: the engine decides,
+  // and refuses to open the account twice.
+  EXPECT_THAT(store->Apply(TheEngine(), open, t0 + absl::Minutes(62)),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("already exists")));
+  EXPECT_THAT(store->VerifyAudit(), IsOk());
+
+  StoreOptions bad;
+  bad.idempotency_retention = -absl::Seconds(1);
+  EXPECT_THAT(Store::Open(":memory:", bad),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("StoreOptions.idempotency_retention")));
+}
+
+TEST(StoreTest, BadInputIsTheEnginesErrorAndStoresNothing) {
+  std::unique_ptr<Store> store = OpenOrDie(":memory:");
+  ASSERT_NE(store, nullptr);
+  Player p("acct-1");
+  // Unknown account.
+  const v1::Event deposit =
+      p.Next([](ScenarioDriver& d) { return d.Deposit("d-1", 1000, "bank-1"); });
+  EXPECT_THAT(store->Apply(TheEngine(), deposit, TimeOf(deposit)),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("unknown account 'acct-1'")));
+  Snapshot empty = Take(*store, "acct-1");
+  EXPECT_EQ(empty.account, "");
+  EXPECT_EQ(empty.head_sequence, 0u);
+  EXPECT_EQ(empty.keys, 0);
+
+  ApplyAll(*store, {p.Next([](ScenarioDriver& d) { return d.OpenJapaneseAccount(); })});
+  const Snapshot before = Take(*store, "acct-1");
+  // A negative amount; a missing event id; no event kind.
+  v1::Event negative =
+      p.Next([](ScenarioDriver& d) { return d.DepositNewBank("d-2", -5, "bank-1", "YAMADA TARO"); });
+  EXPECT_THAT(store->Apply(TheEngine(), negative, TimeOf(negative)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("amount")));
+  v1::Event no_id = p.Next([](ScenarioDriver& d) { return d.Login(true); });
+  no_id.clear_event_id();
+  EXPECT_THAT(store->Apply(TheEngine(), no_id, TimeOf(no_id)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("event.event_id")));
+  v1::Event no_kind = p.Next([](ScenarioDriver& d) { return d.Envelope(); });
+  EXPECT_THAT(store->Apply(TheEngine(), no_kind, TimeOf(no_kind)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("event.kind")));
+  ExpectUnchanged(before, Take(*store, "acct-1"));
+  // A refused event left no idempotency row: once fixed, it applies.
+  negative.mutable_deposit_requested()->mutable_amount()->set_minor_units(500);
+  EXPECT_THAT(store->Apply(TheEngine(), negative, TimeOf(negative)), IsOk());
+}
+
+// --- Atomicity ------------------------------------------------------------------
+
+TEST(StoreTest, FailedAuditInsertRollsBackTheWholeEvent) {
+  TempDir dir;
+  const std::string path = dir.File("store.db");
+  std::unique_ptr<Store> store = OpenOrDie(path);
+  ASSERT_NE(store, nullptr);
+  Player p("acct-1");
+  std::vector<v1::Event> events = p.History(20000, 0);
+  const v1::Event settle = events.back();
+  events.pop_back();
+  ApplyAll(*store, events);
+  const Snapshot before = Take(*store, "acct-1");
+  EXPECT_EQ(Cash(*store, "acct-1"), 0);
+
+  RawDb raw(path);
+  raw.Exec(
+      "CREATE TRIGGER fail_audit BEFORE INSERT ON audit "
+      "BEGIN SELECT RAISE(ABORT, 'injected audit failure'); END");
+  absl::StatusOr<ApplyResult> failed = store->Apply(TheEngine(), settle, TimeOf(settle));
+  EXPECT_THAT(failed, StatusIs(absl::StatusCode::kAborted,
+                               AllOf(HasSubstr("injected audit failure"), HasSubstr(path))));
+  ExpectUnchanged(before, Take(*store, "acct-1"));
+  EXPECT_EQ(Cash(*store, "acct-1"), 0);  // the account row was not credited either
+
+  // A batch fails as a whole.
+  std::vector<v1::Event> batch = {
+      settle, p.Next([](ScenarioDriver& d) { return d.Wager("g-1", 100, 0); })};
+  for (const absl::StatusOr<ApplyResult>& r :
+       store->ApplyBatchAtEventTime(TheEngine(), batch)) {
+    EXPECT_THAT(r, StatusIs(absl::StatusCode::kAborted, HasSubstr("injected")));
+  }
+  ExpectUnchanged(before, Take(*store, "acct-1"));
+
+  // Without the fault the same event applies, once.
+  raw.Exec("DROP TRIGGER fail_audit");
+  absl::StatusOr<ApplyResult> applied = store->Apply(TheEngine(), settle, TimeOf(settle));
+  ASSERT_THAT(applied, IsOk());
+  EXPECT_FALSE(applied->replayed);
+  EXPECT_EQ(Cash(*store, "acct-1"), 20000);
+  EXPECT_THAT(store->VerifyAudit(), IsOk());
+}
+
+TEST(StoreTest, ReadOnlyStoreReadsButNeverWrites) {
+  TempDir dir;
+  const std::string path = dir.File("store.db");
+  Player p("acct-1");
+  const std::vector<v1::Event> events = p.History(1000, 1);
+  {
+    std::unique_ptr<Store> store = OpenOrDie(path);
+    ASSERT_NE(store, nullptr);
+    ApplyAll(*store, events);
+  }
+  StoreOptions options;
+  options.read_only = true;
+  std::unique_ptr<Store> store = OpenOrDie(path, options);
+  ASSERT_NE(store, nullptr);
+  const Snapshot before = Take(*store, "acct-1");
+  EXPECT_THAT(store->VerifyAudit(), IsOk());
+  const v1::Event wager = p.Next([](ScenarioDriver& d) { return d.Wager("g-9", 100, 0); });
+  EXPECT_THAT(store->Apply(TheEngine(), wager, TimeOf(wager)),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       AllOf(HasSubstr("read-only"), HasSubstr(path))));
+  ExpectUnchanged(before, Take(*store, "acct-1"));
+  EXPECT_THAT(Store::Open(dir.File("missing.db"), options),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("missing.db")));
+  EXPECT_FALSE(std::filesystem::exists(dir.File("missing.db")));
+}
+
+// --- Batches --------------------------------------------------------------------
+
+TEST(StoreTest, BatchMatchesEventByEventApply) {
+  Player a("acct-a");
+  Player b("acct-b", ScenarioStart() + absl::Seconds(30));
+  std::vector<v1::Event> events;
+  // Interleaved so that both accounts' events follow each other in the batch.
+  std::vector<v1::Event> ha = a.History(5000, 3);
+  std::vector<v1::Event> hb = b.History(7000, 2);
+  for (size_t i = 0; i < std::max(ha.size(), hb.size()); ++i) {
+    if (i < ha.size()) events.push_back(ha[i]);
+    if (i < hb.size()) events.push_back(hb[i]);
+  }
+
+  std::unique_ptr<Store> one = OpenOrDie(":memory:");
+  std::unique_ptr<Store> batched = OpenOrDie(":memory:");
+  ASSERT_NE(one, nullptr);
+  ASSERT_NE(batched, nullptr);
+  std::vector<ApplyResult> expected = ApplyAll(*one, events);
+  std::vector<absl::StatusOr<ApplyResult>> got =
+      batched->ApplyBatchAtEventTime(TheEngine(), events);
+  ASSERT_EQ(got.size(), expected.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    ASSERT_THAT(got[i], IsOk()) << i;
+    EXPECT_FALSE(got[i]->replayed);
+    EXPECT_TRUE(MessageDifferencer::Equals(got[i]->response, expected[i].response)) << i;
+  }
+  EXPECT_EQ(Cash(*batched, "acct-a"), 5000 - 300 + 300);
+  EXPECT_EQ(Cash(*batched, "acct-b"), 7000 - 200 + 150);
+  EXPECT_THAT(batched->AuditHead(), IsOk());
+  EXPECT_EQ(batched->AuditHead()->record_hash(), one->AuditHead()->record_hash());
+  EXPECT_THAT(batched->VerifyAudit(), IsOk());
+}
+
+TEST(StoreTest, BatchHandlesDuplicatesReusedIdsAndBadEventsPerEvent) {
+  std::unique_ptr<Store> store = OpenOrDie(":memory:");
+  ASSERT_NE(store, nullptr);
+  Player a("acct-a");
+  std::vector<v1::Event> history = a.History(5000, 0);
+  const v1::Event settle = history.back();
+  history.pop_back();
+  ApplyAll(*store, history);
+  const v1::Event login = history[1];  // recorded before the batch
+
+  Player ghost("acct-ghost");
+  v1::Event wager = a.Next([](ScenarioDriver& d) { return d.Wager("g-1", 1000, 0); });
+  v1::Event reused = wager;
+  reused.mutable_wager_settled()->mutable_stake()->set_minor_units(2000);
+  const std::vector<v1::Event> batch = {
+      settle,                                                                  // 0 applied
+      ghost.Next([](ScenarioDriver& d) { return d.Login(true); }),            // 1 unknown
+      wager,                                                                   // 2 sees 0
+      settle,                                                                  // 3 dup of 0
+      reused,                                                                  // 4 reused id
+      login,                                                                   // 5 dup, stored
+  };
+  std::vector<absl::StatusOr<ApplyResult>> r = store->ApplyBatch(TheEngine(), batch, a.now());
+  ASSERT_EQ(r.size(), batch.size());
+  ASSERT_THAT(r[0], IsOk());
+  EXPECT_FALSE(r[0]->replayed);
+  EXPECT_EQ(r[0]->response.account().balances().cash().minor_units(), 5000);
+  EXPECT_THAT(r[1], StatusIs(absl::StatusCode::kNotFound, HasSubstr("acct-ghost")));
+  ASSERT_THAT(r[2], IsOk());
+  EXPECT_EQ(r[2]->response.account().balances().cash().minor_units(), 4000);
+  EXPECT_EQ(r[2]->response.account().version(), r[0]->response.account().version() + 1);
+  ASSERT_THAT(r[3], IsOk());
+  EXPECT_TRUE(r[3]->replayed);
+  EXPECT_TRUE(MessageDifferencer::Equals(r[3]->response, r[0]->response));
+  EXPECT_THAT(r[4], StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr(wager.event_id())));
+  ASSERT_THAT(r[5], IsOk());
+  EXPECT_TRUE(r[5]->replayed);
+
+  // Two new audit records (0 and 2), one credit, one debit.
+  EXPECT_EQ(store->AuditHead()->sequence(), history.size() + 2);
+  EXPECT_EQ(r[2]->response.audit().sequence(), history.size() + 2);
+  EXPECT_EQ(Cash(*store, "acct-a"), 4000);
+  EXPECT_THAT(store->GetAccount("acct-ghost"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_EQ(Keys(*store), static_cast<int64_t>(history.size() + 2));
+  EXPECT_THAT(store->VerifyAudit(), IsOk());
+}
+
+// --- Concurrency ----------------------------------------------------------------
+
+TEST(StoreTest, ConcurrentThreadsOnManyAccountsKeepOneValidChain) {
+  TempDir dir;
+  StoreOptions options;
+  options.synchronous = StoreOptions::Sync::kNormal;
+  std::unique_ptr<Store> store = OpenOrDie(dir.File("store.db"), options);
+  ASSERT_NE(store, nullptr);
+  constexpr int kThreads = 4;
+  constexpr int kAccountsPerThread = 6;
+  constexpr int kWagers = 6;
+  // Per thread, its accounts' histories interleaved; odd threads use batches.
+  std::vector<std::vector<v1::Event>> streams(kThreads);
+  std::vector<std::pair<std::string, std::vector<v1::Event>>> histories;
+  for (int t = 0; t < kThreads; ++t) {
+    std::vector<std::vector<v1::Event>> mine;
+    for (int a = 0; a < kAccountsPerThread; ++a) {
+      const std::string id = absl::StrCat("acct-", t, "-", a);
+      Player p(id, ScenarioStart() + absl::Seconds(a));
+      mine.push_back(p.History(1000 * (a + 1), kWagers));
+      histories.emplace_back(id, mine.back());
+    }
+    for (size_t i = 0; i < mine[0].size(); ++i) {
+      for (const auto& h : mine) streams[t].push_back(h[i]);
+    }
+  }
+  // Two threads also share one account's events: same-account serialization.
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      const std::vector<v1::Event>& stream = streams[t];
+      if (t % 2 == 0) {
+        for (const v1::Event& e : stream) {
+          if (!store->Apply(TheEngine(), e, TimeOf(e)).ok()) ++failures;
+        }
+      } else {
+        for (size_t i = 0; i < stream.size(); i += 5) {
+          std::vector<v1::Event> batch(stream.begin() + i,
+                                       stream.begin() + std::min(stream.size(), i + 5));
+          for (const auto& r : store->ApplyBatchAtEventTime(TheEngine(), batch)) {
+            if (!r.ok()) ++failures;
+          }
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+
+  size_t total = 0;
+  for (const std::vector<v1::Event>& s : streams) total += s.size();
+  EXPECT_EQ(store->AuditHead()->sequence(), total);
+  EXPECT_THAT(store->VerifyAudit(), IsOk());
+  // Each account ends exactly as if its events had been applied alone.
+  for (const auto& [id, events] : histories) {
+    std::unique_ptr<Store> alone = OpenOrDie(":memory:");
+    std::vector<ApplyResult> results = ApplyAll(*alone, events);
+    ASSERT_FALSE(results.empty());
+    absl::StatusOr<v1::Account> account = store->GetAccount(id);
+    ASSERT_THAT(account, IsOk());
+    EXPECT_TRUE(MessageDifferencer::Equals(*account, results.back().response.account())) << id;
+  }
+  // Deposit 1000*(a+1), 6 wagers of 100 of which three paid 150.
+  EXPECT_EQ(Cash(*store, "acct-3-2"), 3000 - 600 + 450);
+}
+
+TEST(StoreTest, ConcurrentDuplicatesOfOneEventApplyOnce) {
+  std::unique_ptr<Store> store = OpenOrDie(":memory:");
+  ASSERT_NE(store, nullptr);
+  Player p("acct-1");
+  std::vector<v1::Event> events = p.History(20000, 0);
+  const v1::Event settle = events.back();
+  events.pop_back();
+  ApplyAll(*store, events);
+  std::vector<std::thread> threads;
+  std::atomic<int> fresh{0}, replays{0}, errors{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      absl::StatusOr<ApplyResult> r = store->Apply(TheEngine(), settle, TimeOf(settle));
+      if (!r.ok()) {
+        ++errors;
+      } else if (r->replayed) {
+        ++replays;
+      } else {
+        ++fresh;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(fresh.load(), 1);
+  EXPECT_EQ(replays.load(), 3);
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(Cash(*store, "acct-1"), 20000);
+}
+
+// --- Audit tampering --------------------------------------------------------------
+
+class StoreTamperTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = dir_.File("store.db");
+    std::unique_ptr<Store> store = OpenOrDie(path_);
+    ASSERT_NE(store, nullptr);
+    Player p("acct-1");
+    ApplyAll(*store, p.History(20000, 2));  // 8 records
+    EXPECT_THAT(store->VerifyAudit(), IsOk());
+  }
+  absl::Status VerifyAfter(const std::string& sql) {
+    {
+      RawDb raw(path_);
+      raw.Exec(sql);
+    }
+    std::unique_ptr<Store> store = OpenOrDie(path_);
+    return store != nullptr ? store->VerifyAudit() : absl::InternalError("no store");
+  }
+  TempDir dir_;
+  std::string path_;
+};
+
+TEST_F(StoreTamperTest, EditedRecordFieldNamesItsSequence) {
+  EXPECT_THAT(VerifyAfter("UPDATE audit SET account_version = account_version + 1 "
+                          "WHERE sequence = 3"),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("audit sequence 3:")));
+}
+
+TEST_F(StoreTamperTest, EditedDecisionNamesItsSequence) {
+  // Replace sequence 5's decision with sequence 4's: parses, hashes differ.
+  EXPECT_THAT(VerifyAfter("UPDATE audit SET decision = (SELECT decision FROM audit "
+                          "WHERE sequence = 4) WHERE sequence = 5"),
+              StatusIs(absl::StatusCode::kDataLoss,
+                       AllOf(HasSubstr("audit sequence 5:"), HasSubstr("payload"))));
+}
+
+TEST_F(StoreTamperTest, EditedEventNamesItsSequence) {
+  EXPECT_THAT(VerifyAfter("UPDATE audit SET event = (SELECT event FROM audit "
+                          "WHERE sequence = 7) WHERE sequence = 8"),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("audit sequence 8:")));
+}
+
+TEST_F(StoreTamperTest, DeletedRecordIsMissing) {
+  EXPECT_THAT(VerifyAfter("DELETE FROM audit WHERE sequence = 2"),
+              StatusIs(absl::StatusCode::kDataLoss,
+                       AllOf(HasSubstr("audit sequence "), HasSubstr("missing"))));
+}
+
+TEST_F(StoreTamperTest, DeletedLastRecordIsMissing) {
+  EXPECT_THAT(VerifyAfter("DELETE FROM audit WHERE sequence = 8"),
+              StatusIs(absl::StatusCode::kDataLoss,
+                       AllOf(HasSubstr("audit sequence 8:"), HasSubstr("missing"))));
+}
+
+// --- Files that cannot be a store -------------------------------------------------
+
+TEST(StoreOpenTest, GarbageFileIsDataLossAndLeftAlone) {
+  TempDir dir;
+  const std::string path = dir.File("garbage.db");
+  std::string garbage(8192, '\0');
+  std::mt19937 random(7);
+  for (char& c : garbage) c = static_cast<char>(random());
+  std::ofstream(path, std::ios::binary) << garbage;
+  EXPECT_THAT(Store::Open(path, {}),
+              StatusIs(absl::StatusCode::kDataLoss,
+                       AllOf(HasSubstr(path), HasSubstr("not a database"))));
+  EXPECT_EQ(ReadFile(path), garbage);
+  EXPECT_FALSE(std::filesystem::exists(path + "-wal"));
+}
+
+TEST(StoreOpenTest, DamagedPagesAreDataLoss) {
+  TempDir dir;
+  const std::string path = dir.File("store.db");
+  {
+    std::unique_ptr<Store> store = OpenOrDie(path);
+    ASSERT_NE(store, nullptr);
+    Player p("acct-1");
+    ApplyAll(*store, p.History(1000, 20));
+    RawDb raw(path);
+    raw.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+  // Keep the 100-byte header, overwrite every page after the first.
+  std::string bytes = ReadFile(path);
+  ASSERT_GT(bytes.size(), 3u * 4096);
+  for (size_t i = 4096; i < bytes.size(); ++i) bytes[i] = static_cast<char>(0xA5 ^ i);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(path, {});
+  if (store.ok()) {
+    // The schema page survived; the data pages did not.
+    EXPECT_THAT((*store)->VerifyAudit(),
+                StatusIs(absl::StatusCode::kDataLoss, HasSubstr(path)));
+    EXPECT_THAT((*store)->GetAccount("acct-1"), StatusIs(absl::StatusCode::kDataLoss));
+  } else {
+    EXPECT_THAT(store, StatusIs(absl::StatusCode::kDataLoss, HasSubstr(path)));
+  }
+}
+
+TEST(StoreOpenTest, NewerSchemaVersionIsRefusedUntouched) {
+  TempDir dir;
+  const std::string path = dir.File("store.db");
+  OpenOrDie(path).reset();
+  RawDb(path).Exec("PRAGMA user_version = 99");
+  EXPECT_THAT(Store::Open(path, {}),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       AllOf(HasSubstr(path), HasSubstr("schema version 99"),
+                             HasSubstr("newer pitboss"))));
+  EXPECT_EQ(RawDb(path).Int("PRAGMA user_version"), 99);
+}
+
+TEST(StoreOpenTest, ForeignSqliteDatabaseIsRefusedUntouched) {
+  TempDir dir;
+  const std::string path = dir.File("other.db");
+  RawDb(path).Exec("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)");
+  EXPECT_THAT(Store::Open(path, {}),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       AllOf(HasSubstr(path), HasSubstr("not a pitboss store"))));
+  RawDb raw(path);
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM sqlite_schema"), 1);
+  EXPECT_EQ(raw.Text("PRAGMA journal_mode"), "delete");
+
+  const std::string other_app = dir.File("app.db");
+  RawDb(other_app).Exec("PRAGMA application_id = 1234");
+  EXPECT_THAT(Store::Open(other_app, {}),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("application_id")));
+}
+
+TEST(StoreOpenTest, EmptyFileBecomesAStore) {
+  TempDir dir;
+  const std::string path = dir.File("empty.db");
+  std::ofstream(path).close();
+  StoreOptions read_only;
+  read_only.read_only = true;
+  EXPECT_THAT(Store::Open(path, read_only),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("needs migrating")));
+  EXPECT_EQ(std::filesystem::file_size(path), 0u);
+  OpenOrDie(path).reset();
+  RawDb raw(path);
+  EXPECT_EQ(raw.Int("PRAGMA user_version"), Store::SchemaVersion());
+  EXPECT_EQ(raw.Int("PRAGMA application_id"), 0x50425353);
+}
+
+TEST(StoreOpenTest, MissingDirectoryIsNotFoundAndNotCreated) {
+  TempDir dir;
+  const std::string path = dir.File("no/such/dir/store.db");
+  EXPECT_THAT(Store::Open(path, {}),
+              StatusIs(absl::StatusCode::kNotFound,
+                       AllOf(HasSubstr(path), HasSubstr("does not exist"))));
+  EXPECT_FALSE(std::filesystem::exists(dir.File("no")));
+}
+
+// Runs `body` without root's override of file permissions: as is when not
+// root, else in a child process that drops to nobody. Returns body's status
+// code and message.
+std::pair<int, std::string> Unprivileged(const std::function<absl::Status()>& body) {
+  if (geteuid() != 0) {
+    absl::Status s = body();
+    return {static_cast<int>(s.code()), std::string(s.message())};
+  }
+  int fds[2];
+  if (pipe(fds) != 0) return {-1, "pipe"};
+  const pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    if (setgid(65534) != 0 || setuid(65534) != 0) _exit(100);
+    absl::Status s = body();
+    const std::string message(s.message());
+    if (write(fds[1], message.data(), message.size()) < 0) _exit(101);
+    _exit(static_cast<int>(s.code()));
+  }
+  close(fds[1]);
+  std::string message;
+  char buffer[256];
+  ssize_t n;
+  while ((n = read(fds[0], buffer, sizeof(buffer))) > 0) message.append(buffer, n);
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, message};
+}
+
+TEST(StoreOpenTest, ReadOnlyDirectoryIsPermissionDenied) {
+  TempDir dir;
+  const std::string sub = dir.File("locked");
+  ASSERT_EQ(mkdir(sub.c_str(), 0555), 0);
+  chmod(dir.path().c_str(), 0755);
+  const std::string path = sub + "/store.db";
+  auto [code, message] = Unprivileged([&] { return Store::Open(path, {}).status(); });
+  EXPECT_EQ(code, static_cast<int>(absl::StatusCode::kPermissionDenied)) << message;
+  EXPECT_THAT(message, AllOf(HasSubstr(path), HasSubstr("not writable")));
+  EXPECT_FALSE(std::filesystem::exists(path));
+}
+
+TEST(StoreOpenTest, ReadOnlyFileIsPermissionDeniedAndUnchanged) {
+  TempDir dir;
+  chmod(dir.path().c_str(), 0777);
+  const std::string path = dir.File("store.db");
+  {
+    std::unique_ptr<Store> store = OpenOrDie(path);
+    ASSERT_NE(store, nullptr);
+    Player p("acct-1");
+    ApplyAll(*store, p.History(1000, 1));
+  }  // closing checkpoints the WAL into the file and removes -wal/-shm
+  ASSERT_EQ(chmod(path.c_str(), 0444), 0);
+  const std::string before = ReadFile(path);
+  auto [code, message] = Unprivileged([&] { return Store::Open(path, {}).status(); });
+  EXPECT_EQ(code, static_cast<int>(absl::StatusCode::kPermissionDenied)) << message;
+  EXPECT_THAT(message, AllOf(HasSubstr(path), HasSubstr("not writable")));
+  EXPECT_EQ(ReadFile(path), before);
+  // Inspecting it read-only works.
+  auto [ro_code, ro_message] = Unprivileged([&]() -> absl::Status {
+    StoreOptions options;
+    options.read_only = true;
+    absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(path, options);
+    if (!store.ok()) return store.status();
+    return (*store)->VerifyAudit();
+  });
+  EXPECT_EQ(ro_code, 0) << ro_message;
+}
+
+TEST(StoreOpenTest, MemoryStoresAreIndependentAndNotDurable) {
+  std::unique_ptr<Store> first = OpenOrDie(":memory:");
+  ASSERT_NE(first, nullptr);
+  Player p("acct-1");
+  ApplyAll(*first, p.History(1000, 0));
+  std::unique_ptr<Store> second = OpenOrDie(":memory:");
+  ASSERT_NE(second, nullptr);
+  EXPECT_THAT(second->GetAccount("acct-1"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_EQ(second->AuditHead()->sequence(), 0u);
+  EXPECT_FALSE(std::filesystem::exists(":memory:"));
+  StoreOptions read_only;
+  read_only.read_only = true;
+  EXPECT_THAT(Store::Open(":memory:", read_only),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("read_only")));
+  EXPECT_THAT(Store::Open("", {}), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+}  // namespace
+}  // namespace pitboss
