@@ -10,11 +10,11 @@
 #include "google/protobuf/stubs/common.h"
 #include "pitboss/engine.h"
 #include "pitboss/pitboss.h"
+#include "pitboss/policy_check.h"
 #include "pitboss/v1/api.pb.h"
 #include "pitboss/v1/policy.pb.h"
 #include "src/capi/c_api_support.h"
 #include "src/capi/cel_eval.h"
-#include "src/capi/policy_check.h"
 #include "src/common/status_macros.h"
 
 static_assert(PITBOSS_MAX_REQUEST_BYTES == pitboss::capi_internal::kMaxRequestBytes,
@@ -70,7 +70,7 @@ absl::Status PolicyCheckImpl(const uint8_t* policy, size_t policy_len, uint8_t**
   }
   v1::Policy parsed;
   PITBOSS_RETURN_IF_ERROR(capi_internal::ParseRequest(policy, policy_len, parsed, "policy"));
-  return capi_internal::SerializeTo(capi_internal::CheckPolicy(parsed), out, out_len);
+  return capi_internal::SerializeTo(CheckPolicy(parsed), out, out_len);
 }
 
 absl::Status CelEvalImpl(const uint8_t* req, size_t req_len, uint8_t** out, size_t* out_len) {

@@ -10,11 +10,34 @@
 #include <vector>
 
 namespace pitboss {
+namespace v1 {
+class Diagnostic;
+}  // namespace v1
 namespace cli {
 
 // `pitboss expr`: evaluate CEL expressions (see expr_command.cc).
 int RunExprCommand(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
                    std::ostream& err);
+
+// `pitboss replay`: apply an event stream through the store; backtest with
+// --shadow (replay_command.cc).
+int RunReplayCommand(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
+                     std::ostream& err);
+
+// `pitboss check`: every problem of a policy, "rule_id:line:col: message"
+// (check_command.cc).
+int RunCheckCommand(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
+                    std::ostream& err);
+// One diagnostic as `pitboss check` prints it.
+std::string FormatDiagnostic(const v1::Diagnostic& diagnostic);
+
+// `pitboss explain`: state machine diagrams (explain_command.cc).
+int RunExplainCommand(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
+                      std::ostream& err);
+
+// `pitboss audit verify`: check a store's audit chain (audit_command.cc).
+int RunAuditCommand(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
+                    std::ostream& err);
 
 }  // namespace cli
 }  // namespace pitboss

@@ -18,6 +18,14 @@ struct Command {
 const Command kCommands[] = {
     {"expr", "evaluate CEL expressions (JSON lines, or one --expr)",
      pitboss::cli::RunExprCommand},
+    {"replay", "apply an event stream (JSON lines) with a policy; backtest with --shadow",
+     pitboss::cli::RunReplayCommand},
+    {"check", "compile and type-check a policy; every problem as rule_id:line:col",
+     pitboss::cli::RunCheckCommand},
+    {"explain", "diagram of the deposit or withdrawal state machine (dot or mermaid)",
+     pitboss::cli::RunExplainCommand},
+    {"audit", "audit verify --db PATH: check a store's audit chain",
+     pitboss::cli::RunAuditCommand},
 };
 
 void Usage(std::ostream& out) {

@@ -1,22 +1,24 @@
-// Policy check (see policy_check.h).
-#include "src/capi/policy_check.h"
+// Policy check (see include/pitboss/policy_check.h). Moved from src/capi so
+// that the C ABI and `pitboss check` share it.
+#include "pitboss/policy_check.h"
 
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "pitboss/engine.h"
 #include "src/engine/policy_validator.h"
 #include "src/engine/rule_set.h"
 
 namespace pitboss {
-namespace capi_internal {
 namespace {
 
 // Each error starts a line "ERROR: <input>:LINE:COL: message"; the lines after
@@ -60,8 +62,10 @@ bool ParsePosition(absl::string_view text, int* line, int* column, absl::string_
   return true;
 }
 
-}  // namespace
-
+// Splits a CEL compiler message ("ERROR: <input>:L:C: what\n | src\n | ..^"
+// per error) into one diagnostic per error, each with `rule_id` and `field`;
+// only lines starting "ERROR: <input>:" start an error (snippets may quote the
+// source). A message without positions becomes one diagnostic at line/column 0.
 std::vector<v1::Diagnostic> CelDiagnostics(absl::string_view message, absl::string_view rule_id,
                                            absl::string_view field) {
   std::vector<v1::Diagnostic> out;
@@ -88,6 +92,8 @@ std::vector<v1::Diagnostic> CelDiagnostics(absl::string_view message, absl::stri
   }
   return out;
 }
+
+}  // namespace
 
 v1::PolicyCheckResponse CheckPolicy(const v1::Policy& policy) {
   v1::PolicyCheckResponse response;
@@ -130,5 +136,4 @@ v1::PolicyCheckResponse CheckPolicy(const v1::Policy& policy) {
   return response;
 }
 
-}  // namespace capi_internal
 }  // namespace pitboss

@@ -1,0 +1,165 @@
+// The replay loop (see replay_runner.h).
+#include "src/cli/replay_runner.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/util/json_util.h"
+#include "src/cli/event_lines.h"
+
+namespace pitboss {
+namespace cli {
+namespace {
+
+std::string Describe(const absl::Status& status) {
+  return absl::StrCat(absl::StatusCodeToString(status.code()), ": ", status.message());
+}
+
+absl::StatusOr<std::string> DecisionJson(const v1::Decision& decision) {
+  std::string json;
+  const google::protobuf::util::Status status =
+      google::protobuf::util::MessageToJsonString(decision, &json);
+  if (!status.ok()) {
+    return absl::InternalError(
+        absl::StrCat("decision for event \"", decision.event_id(),
+                     "\" cannot be printed as JSON: ", status.message().ToString()));
+  }
+  return json;
+}
+
+}  // namespace
+
+bool IsBadInput(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kOutOfRange:
+      return true;
+    default:
+      return false;
+  }
+}
+
+ReplayRunner::ReplayRunner(const Engine* engine, Store* store, ReplayOptions options)
+    : engine_(engine), store_(store), options_(std::move(options)) {
+  if (options_.batch_size < 1) options_.batch_size = 1;
+}
+
+void ReplayRunner::SetShadow(const Engine* engine, Store* store) {
+  shadow_engine_ = engine;
+  shadow_store_ = store;
+  backtest_ = std::make_unique<BacktestDiff>();
+}
+
+absl::Status ReplayRunner::ApplyBatch(std::vector<Pending>& batch, std::ostream& err) {
+  if (batch.empty()) return absl::OkStatus();
+  std::vector<v1::Event> events;
+  events.reserve(batch.size());
+  for (Pending& pending : batch) events.push_back(std::move(pending.event));
+
+  std::vector<absl::StatusOr<ApplyResult>> results =
+      store_->ApplyBatchAtEventTime(*engine_, events);
+  if (results.size() != events.size()) {
+    return absl::InternalError(absl::StrCat("store returned ", results.size(),
+                                            " results for ", events.size(), " events"));
+  }
+  // The store has committed the batch: only now are decisions written out.
+  for (size_t i = 0; i < results.size(); ++i) {
+    const absl::StatusOr<ApplyResult>& result = results[i];
+    if (!result.ok()) {
+      if (!IsBadInput(result.status())) {
+        return absl::Status(result.status().code(),
+                            absl::StrCat(options_.source_name, ":", batch[i].line_number,
+                                         ": event \"", events[i].event_id(),
+                                         "\": store failure: ", result.status().message()));
+      }
+      err << options_.source_name << ":" << batch[i].line_number << ": event \""
+          << events[i].event_id() << "\" rejected: " << Describe(result.status()) << "\n";
+      stats_.errors += 1;
+      if (options_.on_error == OnError::kStop) stats_.stopped = true;
+      continue;
+    }
+    const v1::Decision& decision = result->response.decision();
+    if (result->replayed) {
+      stats_.duplicates += 1;
+    } else {
+      stats_.applied += 1;
+    }
+    stats_.RecordDecision(decision);
+    if (decisions_ != nullptr) {
+      absl::StatusOr<std::string> json = DecisionJson(decision);
+      if (!json.ok()) return json.status();
+      *decisions_ << *json << "\n";
+    }
+  }
+  if (decisions_ != nullptr) {
+    decisions_->flush();
+    if (!decisions_->good()) return absl::DataLossError("cannot write decisions (--out)");
+  }
+
+  if (shadow_store_ != nullptr) {
+    std::vector<absl::StatusOr<ApplyResult>> shadow =
+        shadow_store_->ApplyBatchAtEventTime(*shadow_engine_, events);
+    if (shadow.size() != events.size()) {
+      return absl::InternalError("shadow store returned the wrong number of results");
+    }
+    for (size_t i = 0; i < events.size(); ++i) {
+      if (!shadow[i].ok() && !IsBadInput(shadow[i].status())) {
+        return absl::Status(shadow[i].status().code(),
+                            absl::StrCat(options_.source_name, ":", batch[i].line_number,
+                                         ": shadow store failure: ",
+                                         shadow[i].status().message()));
+      }
+      backtest_->Add(events[i].event_id(),
+                     results[i].ok() ? &results[i]->response.decision() : nullptr,
+                     shadow[i].ok() ? &shadow[i]->response.decision() : nullptr);
+    }
+  }
+  batch.clear();
+  return absl::OkStatus();
+}
+
+absl::Status ReplayRunner::Run(std::istream& in, std::ostream& err) {
+  const absl::Time start = absl::Now();
+  EventLineReader reader(&in);
+  std::vector<Pending> batch;
+  batch.reserve(options_.batch_size);
+  std::string line;
+  int64_t line_number = 0;
+  absl::Status status;
+  while (!stats_.stopped && reader.Next(&line, &line_number)) {
+    stats_.events += 1;
+    absl::StatusOr<v1::Event> event = ParseEventLine(line);
+    if (!event.ok()) {
+      err << options_.source_name << ":" << line_number << ": " << event.status().message()
+          << "\n";
+      stats_.errors += 1;
+      if (options_.on_error == OnError::kStop) stats_.stopped = true;
+      continue;  // the events before it in this batch are still applied below
+    }
+    batch.push_back(Pending{line_number, *std::move(event)});
+    if (static_cast<int>(batch.size()) >= options_.batch_size) {
+      status = ApplyBatch(batch, err);
+      if (!status.ok()) break;
+      if (progress_ != nullptr) progress_->Update(reader.bytes_read(), stats_.events);
+    }
+  }
+  if (status.ok()) status = ApplyBatch(batch, err);
+  if (status.ok() && reader.failed()) {
+    status = absl::DataLossError(absl::StrCat(options_.source_name, ": read error after line ",
+                                              line_number));
+  }
+  stats_.blank_lines = reader.blank_lines();
+  stats_.elapsed = absl::Now() - start;
+  if (progress_ != nullptr) progress_->Finish();
+  return status;
+}
+
+}  // namespace cli
+}  // namespace pitboss
