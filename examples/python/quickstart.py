@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """pitboss from Python in one page: open an account, ask for a deposit, read the
-decision; check a policy; evaluate a CEL expression.
+decision; let the embedded store keep the accounts; check a policy; evaluate a
+CEL expression.
 
     PYTHONPATH=build/default/python /usr/bin/python3 examples/python/quickstart.py
 
@@ -8,6 +9,7 @@ decision; check a policy; evaluate a CEL expression.
 """
 import datetime
 import os
+import tempfile
 
 import pitboss
 from pitboss.v1 import account_pb2, decision_pb2, event_pb2
@@ -59,13 +61,24 @@ def main():
         for reason in decision.reasons:
             print("  reason:", reason.code, "-", reason.message)
 
-    # 4. Check a policy without building an engine: every problem, with positions.
+    # 4. Or let the embedded store keep the accounts: each apply commits the
+    #    account, the idempotency key (event_id) and the audit record in one
+    #    SQLite transaction. The same event again is replayed, not re-applied.
+    with tempfile.TemporaryDirectory() as tmp, pitboss.Engine(POLICY) as engine, \
+            pitboss.Store(os.path.join(tmp, "pitboss.db"), engine=engine) as store:
+        first = store.apply(opened, now)
+        again = store.apply(opened, now)
+        print("store:", decision_pb2.DecisionOutcome.Name(first.response.decision.outcome),
+              "replayed", again.replayed, "version", store.account("acc-42").version,
+              "audit records", store.verify_audit().head.sequence)
+
+    # 5. Check a policy without building an engine: every problem, with positions.
     broken = 'policy_id: "demo" rules { id: "R1" expression: "features.new_devce" ' \
              'action { deny {} } mode: RULE_MODE_ENFORCE }'
     for d in pitboss.check_policy(broken).diagnostics:
         print(f"policy problem: {d.field} ({d.rule_id}) {d.line}:{d.column}: {d.message}")
 
-    # 5. CEL with bindings: Python values and messages in, Python values out.
+    # 6. CEL with bindings: Python values and messages in, Python values out.
     print("cel:", pitboss.cel_eval("account.profile.country == 'JP' && amount > 10000",
                                    {"account": account, "amount": 50000}))
     try:

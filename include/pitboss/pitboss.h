@@ -76,8 +76,9 @@ PITBOSS_API int pitboss_version_info(uint8_t** out, size_t* out_len,
 /* Releases memory returned by any pitboss function. NULL has no effect. */
 PITBOSS_API void pitboss_free(void* ptr);
 
-/* Every request (policy, EvaluateRequest, CelEvalRequest) larger than this many
- * bytes is refused with PITBOSS_RESOURCE_EXHAUSTED before it is parsed. */
+/* Every request (policy, EvaluateRequest, CelEvalRequest, StoreOptions,
+ * StoreApplyRequest) larger than this many bytes is refused with
+ * PITBOSS_RESOURCE_EXHAUSTED before it is parsed. */
 #define PITBOSS_MAX_REQUEST_BYTES (64u * 1024u * 1024u)
 
 /* ------------------------------------------------------------------------- */
@@ -137,6 +138,76 @@ PITBOSS_API int pitboss_policy_check(const uint8_t* policy, size_t policy_len,
 PITBOSS_API int pitboss_cel_eval(const uint8_t* req, size_t req_len,
                                  uint8_t** out, size_t* out_len,
                                  char** error_message);
+
+/* ------------------------------------------------------------------------- */
+/* Store                                                                     */
+
+/* The embedded store: accounts, idempotency keys (event_id) and the audit
+ * chain in one SQLite database (WAL mode). One applied event is one
+ * transaction: the account, the idempotency row and the audit record commit
+ * together or not at all.
+ *
+ * Thread-safe: any number of threads may call pitboss_store_apply,
+ * pitboss_store_get_account and pitboss_store_verify_audit on the same store
+ * concurrently (events of one account are serialized, different accounts run
+ * in parallel). It must not be freed while a call on it is running. */
+typedef struct pitboss_store_t pitboss_store_t;
+
+/* Opens the store at `path` (a NUL-terminated file name of at most 4095
+ * bytes; created when missing unless read_only) or, for ":memory:", a private
+ * store that lives only as long as the handle. `options` is a serialized
+ * pitboss.v1.StoreOptions (synchronous FULL or NORMAL, idempotency retention,
+ * read_only, busy timeout); NULL / 0 means the defaults (durable, FULL, 24 h,
+ * read-write). The new store is stored in *out (release it with
+ * pitboss_store_free, which closes it). Errors name the path: a file that is
+ * not a pitboss store or is corrupt is PITBOSS_DATA_LOSS, one written by
+ * another schema version PITBOSS_FAILED_PRECONDITION, a missing directory (or
+ * a missing file with read_only) PITBOSS_NOT_FOUND, a path that cannot be
+ * written PITBOSS_PERMISSION_DENIED, bad options PITBOSS_INVALID_ARGUMENT. On
+ * failure *out is NULL. */
+PITBOSS_API int pitboss_store_open(const char* path, const uint8_t* options,
+                                   size_t options_len, pitboss_store_t** out,
+                                   char** error_message);
+
+/* Closes a store and releases it. NULL has no effect. */
+PITBOSS_API void pitboss_store_free(pitboss_store_t* store);
+
+/* Decides one event with `engine` and commits it: a serialized
+ * pitboss.v1.StoreApplyRequest (event, now; `now` is required, the library
+ * never reads a clock) in, a serialized pitboss.v1.StoreApplyResponse
+ * (the EvaluateResponse and `replayed`) out. The account is loaded from the
+ * store (a new one for account_opened) and the audit record joins the store's
+ * chain. A refusal (deny, hold, verify first) is data, status PITBOSS_OK, and
+ * is recorded like any decision.
+ * Idempotency: an event_id applied before with the same payload returns the
+ * recorded response with replayed = true and changes nothing; the same
+ * event_id with a different payload is PITBOSS_ALREADY_EXISTS naming the
+ * event_id. Bad input (malformed bytes, an unknown account, an impossible
+ * transition) is a non-OK status and nothing is stored; a read_only store is
+ * PITBOSS_FAILED_PRECONDITION; a lock held too long by another process is
+ * PITBOSS_UNAVAILABLE. Thread-safe (both handles). */
+PITBOSS_API int pitboss_store_apply(pitboss_store_t* store,
+                                    const pitboss_engine_t* engine,
+                                    const uint8_t* req, size_t req_len,
+                                    uint8_t** out, size_t* out_len,
+                                    char** error_message);
+
+/* The stored account `account_id` (NUL-terminated, 1..255 bytes) as a
+ * serialized pitboss.v1.Account; PITBOSS_NOT_FOUND naming the id when the
+ * store has none. Thread-safe. */
+PITBOSS_API int pitboss_store_get_account(const pitboss_store_t* store,
+                                          const char* account_id,
+                                          uint8_t** out, size_t* out_len,
+                                          char** error_message);
+
+/* Walks the whole audit chain (every record's hash link and payload hash).
+ * Intact: PITBOSS_OK and a serialized pitboss.v1.StoreVerifyAuditResponse
+ * with the chain head verified (sequence 0 for an empty store). Edited,
+ * reordered or missing records: PITBOSS_DATA_LOSS, the message naming the
+ * first bad sequence, and no output. Thread-safe. */
+PITBOSS_API int pitboss_store_verify_audit(const pitboss_store_t* store,
+                                           uint8_t** out, size_t* out_len,
+                                           char** error_message);
 
 #ifdef __cplusplus
 } /* extern "C" */

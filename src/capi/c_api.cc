@@ -15,15 +15,11 @@
 #include "pitboss/v1/policy.pb.h"
 #include "src/capi/c_api_support.h"
 #include "src/capi/cel_eval.h"
+#include "src/capi/handles.h"
 #include "src/common/status_macros.h"
 
 static_assert(PITBOSS_MAX_REQUEST_BYTES == pitboss::capi_internal::kMaxRequestBytes,
               "the header's limit and the enforced one must agree");
-
-// The opaque engine handle: owns the C++ engine.
-struct pitboss_engine_t {
-  std::unique_ptr<pitboss::Engine> engine;
-};
 
 namespace pitboss {
 namespace {

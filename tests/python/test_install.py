@@ -38,6 +38,8 @@ def test_pip_install_then_quickstart(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     assert "account opened: DECISION_OUTCOME_ALLOW version 1" in run.stdout
     assert "deposit: DECISION_OUTCOME_" in run.stdout
+    assert ("store: DECISION_OUTCOME_ALLOW replayed True version 1 audit records 1"
+            in run.stdout)
     assert "policy problem: rules[0].expression (R1) 1:9: undefined field 'new_devce'" in run.stdout
     assert "cel: True" in run.stdout
     assert "cel error: division by zero" in run.stdout

@@ -6,6 +6,10 @@
     with pitboss.Engine("examples/policy/default.textproto") as engine:
         response = engine.evaluate(None, event, now)   # a pitboss.v1.EvaluateResponse
 
+    with pitboss.Store("pitboss.db", engine=engine) as store:
+        result = store.apply(event, now)           # a pitboss.v1.StoreApplyResponse
+        store.account("acc-1")                      # the stored pitboss.v1.Account
+
     pitboss.check_policy(policy).diagnostics        # every problem of a policy
     pitboss.cel_eval("x * 2", {"x": 21})            # 42
 
@@ -20,9 +24,11 @@ from pitboss._ffi import ABI_VERSION
 from pitboss._cel import UInt, cel_eval, cel_eval_response
 from pitboss._engine import Engine
 from pitboss._policy import check_policy, load_policy
+from pitboss._store import Store
 
 __all__ = [
-    "ABI_VERSION", "CelEvalError", "Engine", "Error", "PitbossError", "StatusCode", "UInt",
+    "ABI_VERSION", "CelEvalError", "Engine", "Error", "PitbossError", "StatusCode", "Store",
+    "UInt",
     "abi_version", "cel_eval", "cel_eval_response", "check_policy", "load_policy",
     "version_info", "version_number",
 ]

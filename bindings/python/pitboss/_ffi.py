@@ -29,7 +29,7 @@ from pitboss._errors import Error, StatusCode
 ABI_VERSION = 1
 
 _c_bytes_p = ctypes.c_char_p  # const uint8_t*: a bytes object, passed without a copy
-_c_void_pp = ctypes.POINTER(ctypes.c_void_p)  # uint8_t** / pitboss_engine_t** / char**
+_c_void_pp = ctypes.POINTER(ctypes.c_void_p)  # uint8_t** / pitboss_*_t** / char**
 _c_size_p = ctypes.POINTER(ctypes.c_size_t)
 
 
@@ -62,6 +62,19 @@ _PROTOTYPES = (
     ("pitboss_policy_check", [_c_bytes_p, ctypes.c_size_t, _c_void_pp, _c_size_p, _c_void_pp],
      ctypes.c_int, _check_status),
     ("pitboss_cel_eval", [_c_bytes_p, ctypes.c_size_t, _c_void_pp, _c_size_p, _c_void_pp],
+     ctypes.c_int, _check_status),
+    ("pitboss_store_open",
+     [ctypes.c_char_p, _c_bytes_p, ctypes.c_size_t, _c_void_pp, _c_void_pp],
+     ctypes.c_int, _check_status),
+    ("pitboss_store_free", [ctypes.c_void_p], None, None),
+    ("pitboss_store_apply",
+     [ctypes.c_void_p, ctypes.c_void_p, _c_bytes_p, ctypes.c_size_t, _c_void_pp, _c_size_p,
+      _c_void_pp],
+     ctypes.c_int, _check_status),
+    ("pitboss_store_get_account",
+     [ctypes.c_void_p, ctypes.c_char_p, _c_void_pp, _c_size_p, _c_void_pp],
+     ctypes.c_int, _check_status),
+    ("pitboss_store_verify_audit", [ctypes.c_void_p, _c_void_pp, _c_size_p, _c_void_pp],
      ctypes.c_int, _check_status),
 )
 
