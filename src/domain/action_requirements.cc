@@ -127,7 +127,12 @@ absl::string_view SensitiveActionName(SensitiveAction action) {
 std::optional<SensitiveAction> SensitiveActionForEvent(const v1::Event& event) {
   switch (event.kind_case()) {
     case v1::Event::kPasswordChange:
-      return SensitiveAction::kPasswordChange;
+      // Without the current password it is the end of a reset: the reset's
+      // requirement (a fresh e-mail link or app approval, never by phone), not
+      // the L2 a logged-in change needs, which a locked-out player cannot meet.
+      return event.password_change().current_password_verified()
+                 ? SensitiveAction::kPasswordChange
+                 : SensitiveAction::kPasswordReset;
     case v1::Event::kPasswordResetRequest:
       return SensitiveAction::kPasswordReset;
     case v1::Event::kContactChange:

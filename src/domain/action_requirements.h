@@ -64,7 +64,8 @@ absl::string_view SensitiveActionName(SensitiveAction action);
 // The sensitive action an event asks for, if any: password change / reset
 // request, contact change, factor enrolment, withdrawal request, a deposit
 // with a new instrument, and the support actions RESET_PASSWORD and
-// CHANGE_CONTACT.
+// CHANGE_CONTACT. A password change without the current password
+// (current_password_verified false) completes a reset: PASSWORD_RESET.
 std::optional<SensitiveAction> SensitiveActionForEvent(const v1::Event& event);
 
 struct ActionRequirement {

@@ -122,19 +122,20 @@ absl::Status SyncLockoutRestriction(v1::Account& draft, const LockoutOptions& op
   return absl::OkStatus();
 }
 
-// The password change completes a reset through a possession factor: a
-// successful possession verification, not over the phone, at or after the
-// reset request (and not after `now`).
+// The password change completes a reset through a possession factor (see the
+// header): a reset requested at most kResetRequestValidity ago, and a
+// successful possession verification, not over the phone, made at most
+// kResetVerificationLead before the request and not after `now`.
 bool CompletesPossessionReset(const v1::Account& draft, absl::Time now) {
   const v1::Security& security = draft.security();
   if (!IsSet(security.password_reset_requested_at())) return false;
   const absl::Time requested = FromProtoTime(security.password_reset_requested_at());
-  if (requested > now) return false;
+  if (requested > now || now - requested > kResetRequestValidity) return false;
   for (const v1::Verification& v : draft.verifications()) {
     if (FactorCategoryOf(v.kind()) != v1::FACTOR_CATEGORY_POSSESSION) continue;
     if (v.channel() == v1::CHANNEL_PHONE) continue;
     const absl::Time at = FromProtoTime(v.verified_at());
-    if (at >= requested && at <= now) return true;
+    if (at >= requested - kResetVerificationLead && at <= now) return true;
   }
   return false;
 }

@@ -20,10 +20,13 @@
 //   - A successful possession-factor verification (EMAIL_LINK, SMS_OTP, TOTP,
 //     APP_APPROVAL), not over the phone, confirms the device it came from:
 //     Device.trusted.
-//   - A password change that completes a reset through a possession factor (a
-//     successful EMAIL_LINK / SMS_OTP / TOTP / APP_APPROVAL verification, not
-//     over the phone, at or after security.password_reset_requested_at) clears
-//     the lockout, the hard lock included (NIST SP 800-63B 5.2.2).
+//   - A password change that completes a reset through a possession factor
+//     clears the lockout, the hard lock included (NIST SP 800-63B 5.2.2): the
+//     reset was requested (security.password_reset_requested_at) at most
+//     kResetRequestValidity (24 h, a reset link's life) before the change, and
+//     a successful EMAIL_LINK / SMS_OTP / TOTP / APP_APPROVAL verification, not
+//     over the phone, was made from kResetVerificationLead (1 h: the reset
+//     request's own freshness requirement) before the request up to the change.
 //   - A KYC result that brings the account to
 //     SecurityEventOptions::withdrawal_min_kyc_level releases every withdrawal
 //     waiting in PENDING_VERIFICATION for KYC documents (hold_reason
@@ -59,6 +62,10 @@ struct SecurityEventOptions {
   // The KYC level withdrawals wait for (the policy's kyc.withdrawal_min_level).
   v1::KycLevel withdrawal_min_kyc_level = v1::KYC_LEVEL_DOCUMENTS_VERIFIED;
 };
+
+// The reset flow that clears a lockout (see the file comment).
+inline constexpr absl::Duration kResetRequestValidity = absl::Hours(24);
+inline constexpr absl::Duration kResetVerificationLead = absl::Hours(1);
 
 // hold_reason of a withdrawal waiting for KYC documents, and of one released
 // when they are verified.

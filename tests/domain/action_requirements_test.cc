@@ -280,8 +280,11 @@ TEST(ActionRequirementsTest, EventsMapToActions) {
   EXPECT_EQ(SensitiveActionForEvent(e), SensitiveAction::kPasswordReset);
   e.mutable_contact_change();
   EXPECT_EQ(SensitiveActionForEvent(e), SensitiveAction::kContactChange);
-  e.mutable_password_change();
+  e.mutable_password_change()->set_current_password_verified(true);
   EXPECT_EQ(SensitiveActionForEvent(e), SensitiveAction::kPasswordChange);
+  // Without the current password: the end of a reset.
+  e.mutable_password_change()->set_current_password_verified(false);
+  EXPECT_EQ(SensitiveActionForEvent(e), SensitiveAction::kPasswordReset);
   e.mutable_withdrawal_requested();
   EXPECT_EQ(SensitiveActionForEvent(e), SensitiveAction::kWithdrawal);
   e.mutable_factor_enrolled();

@@ -315,7 +315,9 @@ TEST(SecurityEventsTest, HardLockIsClearedOnlyByAPossessionFactorReset) {
   EXPECT_TRUE(account.security().hard_locked());
   EXPECT_EQ(account.status(), v1::ACCOUNT_STATUS_RESTRICTED);
 
-  // A reset request; the earlier TOTP does not count (before the request).
+  // A reset request two hours later; the TOTP from before it is too old to
+  // belong to the reset (more than 1 h before the request).
+  t += absl::Hours(2);
   v1::Event reset = Envelope("r-1", t + absl::Minutes(3));
   reset.mutable_password_reset_request()->set_method(v1::PASSWORD_RESET_METHOD_APP_APPROVAL);
   ASSERT_THAT(ApplySecurityEvent(&account, reset, options, t + absl::Minutes(3)), IsOk());
@@ -330,6 +332,22 @@ TEST(SecurityEventsTest, HardLockIsClearedOnlyByAPossessionFactorReset) {
   change.set_event_id("pw-3");
   ASSERT_THAT(ApplySecurityEvent(&account, change, options, t + absl::Minutes(6)), IsOk());
   EXPECT_TRUE(account.security().hard_locked());
+
+  // A reset requested more than 24 h ago has lapsed: a fresh possession
+  // factor does not complete it.
+  {
+    v1::Account lapsed = account;
+    v1::Event late_totp = totp;
+    late_totp.set_event_id("v-late");
+    late_totp.set_channel(v1::CHANNEL_APP);
+    const absl::Time late = t + absl::Hours(25);
+    ASSERT_THAT(ApplySecurityEvent(&lapsed, late_totp, options, late), IsOk());
+    v1::Event late_change = change;
+    late_change.set_event_id("pw-late");
+    ASSERT_THAT(ApplySecurityEvent(&lapsed, late_change, options, late + absl::Minutes(1)),
+                IsOk());
+    EXPECT_TRUE(lapsed.security().hard_locked());
+  }
 
   // The authenticator in the app after the request, then the new password.
   totp.set_event_id("v-3");

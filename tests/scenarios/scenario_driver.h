@@ -341,10 +341,11 @@ class ScenarioDriver {
     return event;
   }
 
-  // The player sets a new password in the app (the current one entered).
-  v1::Event PasswordChange() {
+  // The player sets a new password in the app: with the current one entered,
+  // or (false) at the end of a reset, without it.
+  v1::Event PasswordChange(bool current_password_verified = true) {
     v1::Event event = Envelope(v1::CHANNEL_APP);
-    event.mutable_password_change()->set_current_password_verified(true);
+    event.mutable_password_change()->set_current_password_verified(current_password_verified);
     return event;
   }
 

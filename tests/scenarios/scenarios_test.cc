@@ -768,6 +768,50 @@ TEST_F(ScenarioTest, LoginLockoutRestrictsTheAccountUntilTheLockEnds) {
   EXPECT_FALSE(HasRestriction(back.account(), v1::RESTRICTION_KIND_LOGIN_LOCKOUT));
 }
 
+// 100 consecutive failed logins hard-lock the account (no end). Only a
+// password reset through a possession factor clears it: an e-mail link, the
+// reset request, the new password set without the old one.
+TEST_F(ScenarioTest, HardLockIsClearedByAPasswordResetThroughAPossessionFactor) {
+  Seasoned();
+  for (int i = 0; i < 100; ++i) Ok(d_.Login(false));
+  ASSERT_TRUE(d_.account().security().hard_locked());
+  EXPECT_EQ(d_.account().status(), v1::ACCOUNT_STATUS_RESTRICTED);
+  bool open_ended = false;
+  for (const v1::Restriction& r : d_.account().restrictions()) {
+    open_ended |= r.kind() == v1::RESTRICTION_KIND_LOGIN_LOCKOUT && !r.has_until();
+  }
+  EXPECT_TRUE(open_ended);
+
+  d_.Advance(absl::Hours(6));
+  EXPECT_EQ(Ok(d_.Login(true)).decision().outcome(), v1::DECISION_OUTCOME_DENY);
+  // Not over the phone.
+  const v1::EvaluateResponse phone =
+      Ok(d_.PasswordReset(v1::CHANNEL_PHONE, v1::PASSWORD_RESET_METHOD_AGENT_ASSISTED));
+  EXPECT_EQ(phone.decision().outcome(), v1::DECISION_OUTCOME_DENY);
+  EXPECT_TRUE(phone.account().security().hard_locked());
+
+  // The e-mail link, the reset request, the new password.
+  Ok(d_.Verified("f-email", v1::FACTOR_KIND_EMAIL_LINK, v1::CHANNEL_WEB));
+  const v1::EvaluateResponse request =
+      Ok(d_.PasswordReset(v1::CHANNEL_APP, v1::PASSWORD_RESET_METHOD_EMAIL_LINK));
+  ASSERT_EQ(request.decision().outcome(), v1::DECISION_OUTCOME_ALLOW)
+      << Explain(request.decision());
+  const v1::EvaluateResponse reset = Ok(d_.PasswordChange(/*current_password_verified=*/false));
+  ASSERT_EQ(reset.decision().outcome(), v1::DECISION_OUTCOME_ALLOW) << Explain(reset.decision());
+  EXPECT_FALSE(reset.account().security().hard_locked());
+  EXPECT_EQ(reset.account().security().consecutive_failed_logins(), 0);
+  EXPECT_EQ(reset.account().status(), v1::ACCOUNT_STATUS_ACTIVE);
+
+  const v1::EvaluateResponse login = Ok(d_.Login(true));
+  EXPECT_EQ(login.decision().outcome(), v1::DECISION_OUTCOME_ALLOW) << Explain(login.decision());
+  // A reset is a password change; the authenticator after it releases the
+  // cool-down.
+  LogInStrongly();
+  const v1::EvaluateResponse w = Ok(d_.Withdrawal("w-1", 5000, "bank-1"));
+  EXPECT_THAT(Codes(w.decision()), Not(Contains("WITHDRAWAL_AFTER_PASSWORD_CHANGE")))
+      << "re-verified with the authenticator after the reset: " << Explain(w.decision());
+}
+
 // Every scenario's decisions chain in the audit trail.
 TEST_F(ScenarioTest, TheWholeHistoryVerifiesAsOneAuditChain) {
   Seasoned();
