@@ -13,7 +13,7 @@ namespace {
 
 std::string Label(const StateTransition& t) {
   if (t.balance_effect.empty() || t.balance_effect == "none") return t.trigger;
-  return absl::StrCat(t.trigger, " [", t.balance_effect, "]");
+  return absl::StrCat(t.trigger, " (", t.balance_effect, ")");
 }
 
 // A DOT double-quoted string body.

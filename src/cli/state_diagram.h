@@ -17,7 +17,7 @@ namespace pitboss {
 namespace cli {
 
 // Edges are labelled with the trigger and, when money moves, the balance
-// effect; final states are drawn with a double border. The start point is
+// effect in parentheses; final states are drawn with a double border. The start point is
 // "new" (the move that creates the payment).
 std::string RenderDot(const StateMachine& machine);
 

@@ -83,10 +83,10 @@ TEST(StateDiagramTest, EscapesLabels) {
   m.transitions.push_back({"", "A", "start", "none"});
   m.transitions.push_back({"A", "B", "say \"hi\"; then: go #1", "credit cash"});
   const std::string dot = RenderDot(m);
-  EXPECT_THAT(dot, HasSubstr(R"(A -> B [label="say \"hi\"; then: go #1 [credit cash]"];)"));
+  EXPECT_THAT(dot, HasSubstr(R"x(A -> B [label="say \"hi\"; then: go #1 (credit cash)"];)x"));
   const std::string mermaid = RenderMermaid(m);
   EXPECT_THAT(mermaid, HasSubstr("  [*] --> A: start\n"));
-  EXPECT_THAT(mermaid, HasSubstr("  A --> B: say \"hi\"#59; then#58; go #35;1 [credit cash]\n"));
+  EXPECT_THAT(mermaid, HasSubstr("  A --> B: say \"hi\"#59; then#58; go #35;1 (credit cash)\n"));
   EXPECT_THAT(mermaid, HasSubstr("  B --> [*]\n"));
 }
 
