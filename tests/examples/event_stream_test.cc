@@ -71,6 +71,7 @@ struct ReplayResult {
   std::map<v1::Event::KindCase, int64_t> kinds;
   std::map<v1::DecisionOutcome, int64_t> outcomes;
   std::map<std::string, int64_t> rules_fired;  // rule id or domain reason code
+  std::map<std::string, int64_t> tags;
   int64_t repeats = 0;
   std::map<std::string, v1::Account> accounts;
   std::map<std::string, Observed> observed;           // by event id
@@ -197,6 +198,7 @@ const ReplayResult& Replay() {
       r->outcomes[decision.outcome()] += 1;
       for (const v1::Reason& reason : decision.reasons())
         r->rules_fired[ReasonKey(reason)] += 1;
+      for (const std::string& tag : decision.tags()) r->tags[tag] += 1;
       if (watched.count(event.event_id()) > 0) {
         Observed& o = r->observed[event.event_id()];
         o.event = event;
@@ -335,6 +337,8 @@ TEST(EventStreamTest, PrintsOutcomesAndTopRules) {
   for (size_t i = 0; i < rules.size() && i < 20; ++i) {
     std::cout << "  " << rules[i].second << ": " << rules[i].first << "\n";
   }
+  for (const auto& [tag, count] : r.tags)
+    std::cout << "tag " << tag << ": " << count << "\n";
   // Mostly ordinary play: far more allowed than refused.
   auto count = [&](v1::DecisionOutcome o) {
     auto it = r.outcomes.find(o);
