@@ -1,6 +1,7 @@
 // The replay loop (see replay_runner.h).
 #include "src/cli/replay_runner.h"
 
+#include <ctime>
 #include <string>
 #include <utility>
 #include <vector>
@@ -127,6 +128,7 @@ absl::Status ReplayRunner::ApplyBatch(std::vector<Pending>& batch, std::ostream&
 
 absl::Status ReplayRunner::Run(std::istream& in, std::ostream& err) {
   const absl::Time start = absl::Now();
+  const std::clock_t cpu_start = std::clock();
   EventLineReader reader(&in);
   std::vector<Pending> batch;
   batch.reserve(options_.batch_size);
@@ -157,6 +159,7 @@ absl::Status ReplayRunner::Run(std::istream& in, std::ostream& err) {
   }
   stats_.blank_lines = reader.blank_lines();
   stats_.elapsed = absl::Now() - start;
+  stats_.cpu = absl::Seconds(static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC);
   if (progress_ != nullptr) progress_->Finish();
   return status;
 }

@@ -61,6 +61,9 @@ std::string FormatSummary(const ReplayStats& stats, int top_rules) {
   }
 
   absl::StrAppendFormat(&out, "  %-22s %12.3f s\n", "elapsed", absl::ToDoubleSeconds(stats.elapsed));
+  if (stats.cpu > absl::ZeroDuration()) {
+    absl::StrAppendFormat(&out, "  %-22s %12.3f s\n", "cpu", absl::ToDoubleSeconds(stats.cpu));
+  }
   absl::StrAppendFormat(&out, "  %-22s %12.0f events/s\n", "throughput", stats.Throughput());
   return out;
 }

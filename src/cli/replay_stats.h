@@ -26,6 +26,9 @@ struct ReplayStats {
   // Enforced rules that fired, by rule id; shadow-mode rules as "ID (shadow)".
   std::map<std::string, int64_t> rules_fired;
   absl::Duration elapsed = absl::ZeroDuration();
+  // Process CPU time over the same span (on a shared machine wall-clock
+  // throughput understates what the work costs).
+  absl::Duration cpu = absl::ZeroDuration();
 
   // Counts one decision's outcome and fired rules.
   void RecordDecision(const v1::Decision& decision);
