@@ -14,6 +14,7 @@
 // payment states and balances, not on rule ids, so policy tuning that keeps
 // the behaviour does not break them.
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -47,8 +48,25 @@ using ::pitboss::testing::IsOk;
 using ::testing::Contains;
 using ::testing::Not;
 
-const char kStream[] = PITBOSS_SOURCE_DIR "/examples/events/casino-jp.jsonl";
-const char kManifest[] = PITBOSS_SOURCE_DIR "/examples/events/casino-jp.scenarios.tsv";
+// The committed stream, or another output of the generator named by
+// PITBOSS_EVENT_STREAM and PITBOSS_EVENT_MANIFEST (ctest replays one made with
+// another seed, so the generator is checked, not only one of its outputs).
+std::string FromEnvironment(const char* name, const char* committed) {
+  const char* value = std::getenv(name);
+  return value != nullptr && value[0] != '\0' ? value : committed;
+}
+const std::string& StreamPath() {
+  static const std::string path = FromEnvironment(
+      "PITBOSS_EVENT_STREAM", PITBOSS_SOURCE_DIR "/examples/events/casino-jp.jsonl");
+  return path;
+}
+const std::string& ManifestPath() {
+  static const std::string path =
+      FromEnvironment("PITBOSS_EVENT_MANIFEST",
+                      PITBOSS_SOURCE_DIR "/examples/events/casino-jp.scenarios.tsv");
+  return path;
+}
+bool CommittedStream() { return std::getenv("PITBOSS_EVENT_STREAM") == nullptr; }
 const char kPolicy[] = PITBOSS_SOURCE_DIR "/examples/policy/default.textproto";
 
 // What the replay keeps about a scenario event (the manifest names it).
@@ -93,8 +111,9 @@ absl::StatusOr<v1::Policy> LoadPolicy() {
 
 // The manifest: "<scenario>\t<account_id>\t<event_id>" lines, '#' comments.
 absl::StatusOr<std::multimap<std::string, std::string>> LoadManifest() {
-  std::ifstream in(kManifest);
-  if (!in.good()) return absl::NotFoundError(absl::StrCat(kManifest, ": cannot open"));
+  std::ifstream in(ManifestPath());
+  if (!in.good())
+    return absl::NotFoundError(absl::StrCat(ManifestPath(), ": cannot open"));
   std::multimap<std::string, std::string> scenarios;
   std::string line;
   while (std::getline(in, line)) {
@@ -102,7 +121,7 @@ absl::StatusOr<std::multimap<std::string, std::string>> LoadManifest() {
     std::vector<std::string> fields = absl::StrSplit(line, '\t');
     if (fields.size() != 3) {
       return absl::InvalidArgumentError(
-          absl::StrCat(kManifest, ": bad line '", line, "'"));
+          absl::StrCat(ManifestPath(), ": bad line '", line, "'"));
     }
     scenarios.emplace(fields[0], fields[2]);
   }
@@ -135,8 +154,8 @@ const ReplayResult& Replay() {
     std::map<std::string, std::pair<std::string, v1::Decision>> applied;
     v1::AuditChainHead head;
     absl::Time last_time = absl::InfinitePast();
-    std::ifstream in(kStream);
-    if (!in.good()) r->bad_input.push_back(absl::StrCat(kStream, ": cannot open"));
+    std::ifstream in(StreamPath());
+    if (!in.good()) r->bad_input.push_back(absl::StrCat(StreamPath(), ": cannot open"));
     std::string line;
     while (std::getline(in, line)) {
       ++r->lines;
@@ -289,8 +308,10 @@ const Observed* Sibling(const std::string& scenario, const Observed& o) {
 
 TEST(EventStreamTest, EveryLineIsValidForTheEngine) {
   const ReplayResult& r = Replay();
-  EXPECT_GE(r.lines, 10000);
-  EXPECT_GE(r.accounts.size(), 200u);
+  if (CommittedStream()) {
+    EXPECT_GE(r.lines, 10000);
+    EXPECT_GE(r.accounts.size(), 200u);
+  }
   std::vector<std::string> first(
       r.bad_input.begin(),
       r.bad_input.begin() + std::min<size_t>(r.bad_input.size(), 20));
