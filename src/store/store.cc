@@ -38,6 +38,9 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/arena.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "src/common/status_macros.h"
 #include "src/domain/event_envelope.h"
 #include "src/domain/proto_time.h"
@@ -107,6 +110,23 @@ absl::Status CheckPath(const std::string& path, bool read_only) {
 
 int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
 
+// Deterministic serialization: engine::CanonicalBytes without its reflection
+// walk for unknown fields. The walk is redundant here: a decision comes from
+// the engine, and an event is only stored after the engine hashed it into
+// the audit payload, which refuses unknown fields — so for everything the
+// store writes these are exactly the canonical bytes (and VerifyAudit checks
+// them with the engine's own functions).
+std::string DeterministicBytes(const google::protobuf::MessageLite& message) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    message.SerializeToCodedStream(&coded);
+  }
+  return bytes;
+}
+
 // The audit row's record fields, in the column order of kAuditColumns.
 constexpr char kAuditColumns[] =
     "sequence, event_id, account_id, account_version, recorded_at_seconds, "
@@ -141,7 +161,7 @@ struct Work {
   absl::Time now;
   Fate fate = Fate::kError;
   absl::Status error;
-  std::string event_bytes;  // canonical
+  std::string event_bytes;  // deterministic serialization (canonical once evaluated)
   std::string event_hash;   // SHA-256 of event_bytes
   size_t original = 0;      // kSameBatch
   v1::EvaluateResponse response;
@@ -154,7 +174,7 @@ struct Work {
 
 struct AccountSlot {
   bool exists = false;
-  v1::Account loaded;
+  v1::Account* loaded = nullptr;  // on the batch's arena
   // The last decided event of this account in the batch (-1: none).
   int last = -1;
 };
@@ -182,7 +202,8 @@ class StoreImpl {
   // Phase 1 helpers (db_mu_ held).
   absl::StatusOr<v1::AuditChainHead> ReadHeadLocked() const;
   absl::Status ReadRecordedLocked(Work& work) const;
-  absl::Status LoadAccountLocked(absl::string_view account_id, AccountSlot& slot) const;
+  // Parses the stored account into `*out`; false when there is none.
+  absl::StatusOr<bool> LoadAccountLocked(absl::string_view account_id, v1::Account* out) const;
   // Phase 3 (db_mu_ held, inside the transaction).
   absl::Status WriteLocked(std::vector<Work>& works);
   absl::Status WriteOneLocked(Work& work, v1::AuditChainHead& head,
@@ -365,27 +386,26 @@ absl::Status StoreImpl::ReadRecordedLocked(Work& work) const {
   return absl::OkStatus();
 }
 
-absl::Status StoreImpl::LoadAccountLocked(absl::string_view account_id,
-                                          AccountSlot& slot) const {
+absl::StatusOr<bool> StoreImpl::LoadAccountLocked(absl::string_view account_id,
+                                                  v1::Account* out) const {
   Statement& s = *get_account_;
   s.BindText(1, account_id);
   absl::StatusOr<bool> row = s.Step();
   if (!row.ok() || !*row) {
     s.Reset();
-    return row.status();
+    return row;
   }
   const absl::string_view bytes = s.ColumnBlob(1);
   const int64_t version = s.ColumnInt64(0);
-  const bool parsed = slot.loaded.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
+  const bool parsed = out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
   s.Reset();
-  if (!parsed || slot.loaded.version() != version) {
+  if (!parsed || out->version() != version) {
     return Error(absl::StatusCode::kDataLoss,
                  absl::StrCat("account '", account_id, "': stored row is damaged (",
                               parsed ? "version column disagrees with the account" :
                                        "does not parse", ")"));
   }
-  slot.exists = true;
-  return absl::OkStatus();
+  return true;
 }
 
 std::vector<absl::StatusOr<ApplyResult>> StoreImpl::Apply(const Engine& engine,
@@ -457,17 +477,12 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::Apply(const Engine& engine,
           "now: not a finite time (ApplyBatchAtEventTime: event.occurred_at missing or invalid)");
       continue;
     }
-    absl::StatusOr<std::string> bytes = engine::CanonicalBytes(*w.event);
-    if (!bytes.ok()) {
-      w.error = absl::InvalidArgumentError(absl::StrCat("event: ", bytes.status().message()));
-      continue;
-    }
-    absl::StatusOr<std::string> hash = engine::Sha256(*bytes);
+    w.event_bytes = DeterministicBytes(*w.event);
+    absl::StatusOr<std::string> hash = engine::Sha256(w.event_bytes);
     if (!hash.ok()) {
       w.error = hash.status();
       continue;
     }
-    w.event_bytes = std::move(*bytes);
     w.event_hash = std::move(*hash);
     w.fate = Fate::kDecided;  // provisional: "to be decided"
     account_ids.push_back(w.event->account_id());
@@ -476,8 +491,15 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::Apply(const Engine& engine,
 
   AccountLocks::Held held = locks_.LockAll(account_ids);
 
+  // The batch's scratch: loaded accounts and the request are parsed into and
+  // built on one arena, freed at once when the batch is done.
+  google::protobuf::ArenaOptions arena_options;
+  arena_options.start_block_size = 64 << 10;
+  arena_options.max_block_size = 1 << 20;
+  google::protobuf::Arena arena(arena_options);
+
   // Phase 1: read.
-  absl::flat_hash_map<std::string, AccountSlot> accounts;
+  absl::flat_hash_map<absl::string_view, AccountSlot> accounts;
   v1::AuditChainHead hint;
   {
     std::lock_guard<std::mutex> lock(db_mu_);
@@ -498,10 +520,15 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::Apply(const Engine& engine,
       if (w.fate != Fate::kDecided) continue;
       auto [it, inserted] = accounts.try_emplace(w.event->account_id());
       if (inserted) {
-        absl::Status status = LoadAccountLocked(w.event->account_id(), it->second);
-        if (!status.ok()) {
+        AccountSlot& slot = it->second;
+        slot.loaded = google::protobuf::Arena::CreateMessage<v1::Account>(&arena);
+        absl::StatusOr<bool> exists = LoadAccountLocked(w.event->account_id(), slot.loaded);
+        if (!exists.ok()) {
+          accounts.erase(it);
           w.fate = Fate::kError;
-          w.error = status;
+          w.error = exists.status();
+        } else {
+          slot.exists = *exists;
         }
       }
     }
@@ -531,20 +558,33 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::Apply(const Engine& engine,
       }
       continue;
     }
-    AccountSlot& slot = accounts[w.event->account_id()];
-    v1::Account* source = nullptr;
-    if (slot.last >= 0) {
-      source = works[static_cast<size_t>(slot.last)].response.mutable_account();
-    } else if (slot.exists) {
-      source = &slot.loaded;
+    auto slot_it = accounts.find(w.event->account_id());
+    if (slot_it == accounts.end()) {  // its load failed: an earlier event has the error
+      w.fate = Fate::kError;
+      w.error = absl::UnavailableError(absl::StrCat(
+          "account '", w.event->account_id(), "': could not be loaded; nothing changed"));
+      continue;
     }
-    v1::EvaluateRequest request;
-    if (source != nullptr) request.mutable_account()->Swap(source);
-    *request.mutable_event() = *w.event;
-    *request.mutable_now() = domain::ToProtoTime(w.now);
-    *request.mutable_audit_chain_head() = hint;
-    absl::StatusOr<v1::EvaluateResponse> response = engine.Evaluate(request);
-    if (source != nullptr) request.mutable_account()->Swap(source);
+    AccountSlot& slot = slot_it->second;
+    const v1::Account* source = nullptr;
+    if (slot.last >= 0) {
+      source = &works[static_cast<size_t>(slot.last)].response.account();
+    } else if (slot.exists) {
+      source = slot.loaded;
+    }
+    // The request borrows the account and the event instead of copying them
+    // (an account is kilobytes of sub-messages): Evaluate only reads the
+    // request, and both are released again before anything else happens.
+    auto* request = google::protobuf::Arena::CreateMessage<v1::EvaluateRequest>(&arena);
+    if (source != nullptr) {
+      request->unsafe_arena_set_allocated_account(const_cast<v1::Account*>(source));
+    }
+    request->unsafe_arena_set_allocated_event(const_cast<v1::Event*>(w.event));
+    *request->mutable_now() = domain::ToProtoTime(w.now);
+    *request->mutable_audit_chain_head() = hint;
+    absl::StatusOr<v1::EvaluateResponse> response = engine.Evaluate(*request);
+    if (source != nullptr) request->unsafe_arena_release_account();
+    request->unsafe_arena_release_event();
     if (!response.ok()) {
       w.fate = Fate::kError;
       w.error = response.status();
@@ -554,14 +594,7 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::Apply(const Engine& engine,
     w.response = std::move(*response);
     w.account_changed = w.response.account().version() != w.version_before;
     w.account_bytes = w.response.account().SerializeAsString();
-    absl::StatusOr<std::string> decision_bytes =
-        engine::CanonicalBytes(w.response.decision());
-    if (!decision_bytes.ok()) {
-      w.fate = Fate::kError;
-      w.error = decision_bytes.status();
-      continue;
-    }
-    w.decision_bytes = std::move(*decision_bytes);
+    w.decision_bytes = DeterministicBytes(w.response.decision());
     hint = engine::HeadAfter(w.response.audit());
     slot.last = static_cast<int>(i);
     by_event_id[w.event->event_id()] = i;
@@ -680,9 +713,7 @@ absl::Status StoreImpl::WriteOneLocked(Work& w, v1::AuditChainHead& head,
   }
 
   // Audit row: the record, the event and the decision.
-  if (relinked) {
-    PITBOSS_ASSIGN_OR_RETURN(w.decision_bytes, engine::CanonicalBytes(response.decision()));
-  }
+  if (relinked) w.decision_bytes = DeterministicBytes(response.decision());
   Statement& a = *insert_audit_;
   a.BindInt64(1, static_cast<int64_t>(record.sequence()));
   a.BindText(2, record.event_id());
@@ -704,12 +735,12 @@ absl::Status StoreImpl::WriteOneLocked(Work& w, v1::AuditChainHead& head,
 
 absl::StatusOr<v1::Account> StoreImpl::GetAccount(absl::string_view account_id) const {
   std::lock_guard<std::mutex> lock(db_mu_);
-  AccountSlot slot;
-  PITBOSS_RETURN_IF_ERROR(LoadAccountLocked(account_id, slot));
-  if (!slot.exists) {
+  v1::Account account;
+  PITBOSS_ASSIGN_OR_RETURN(const bool exists, LoadAccountLocked(account_id, &account));
+  if (!exists) {
     return absl::NotFoundError(absl::StrCat("account: unknown account '", account_id, "'"));
   }
-  return std::move(slot.loaded);
+  return account;
 }
 
 absl::StatusOr<v1::AuditChainHead> StoreImpl::AuditHead() const {
