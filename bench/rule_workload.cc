@@ -238,14 +238,17 @@ absl::StatusOr<std::unique_ptr<CelRules>> CelRules::Create(absl::Span<const Rule
   PITBOSS_RETURN_IF_ERROR(out->env_.AddMessageVariable("account", "pitboss.bench.WorkloadAccount"));
   PITBOSS_RETURN_IF_ERROR(out->env_.AddMessageVariable("device", "pitboss.bench.WorkloadDevice"));
   PITBOSS_RETURN_IF_ERROR(out->env_.AddMessageVariable("ip", "pitboss.bench.WorkloadIp"));
+  std::vector<std::unique_ptr<cel::Program>> programs;
   for (const Rule& rule : rules) {
     absl::StatusOr<std::unique_ptr<cel::Program>> program = cel::CreateProgram(out->env_, rule.cel);
     if (!program.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("rule ", rule.id, ": ", program.status().message()));
     }
-    out->programs_.push_back(std::move(*program));
+    programs.push_back(std::move(*program));
   }
+  out->programs_ = std::make_unique<cel::ProgramSet>(std::move(programs));
+  out->results_.resize(out->programs_->size());
   return out;
 }
 
@@ -262,18 +265,22 @@ void CelRules::PrepareEvents(absl::Span<const RuleInput> inputs) {
 
 bool CelRules::Evaluate(size_t event_index, const RuleInput&, uint32_t* counts) {
   const cel::Activation& activation = activations_[event_index];
+  absl::Status status = programs_->Evaluate(activation, &arena_, absl::MakeSpan(results_));
+  if (!status.ok()) {
+    last_error_ = absl::StrCat("event ", event_index, ": ", status.ToString());
+    return false;
+  }
   bool ok = true;
-  for (size_t j = 0; j < programs_.size(); ++j) {
-    absl::StatusOr<cel::Value> v = programs_[j]->Evaluate(activation, &arena_);
-    if (v.ok() && v->IsBool()) {
-      counts[j] += v->bool_value() ? 1 : 0;
+  for (size_t j = 0; j < results_.size(); ++j) {
+    const cel::Value& v = results_[j];
+    if (v.IsBool()) {
+      counts[j] += v.bool_value() ? 1 : 0;
     } else {
       ok = false;
-      last_error_ = absl::StrCat("rule ", j, " on event ", event_index, ": ",
-                                 v.ok() ? v->DebugString() : v.status().ToString());
+      last_error_ = absl::StrCat("rule ", j, " on event ", event_index, ": ", v.DebugString());
     }
   }
-  if (++evaluations_since_reset_ * programs_.size() >= kEvaluationsPerArenaReset) {
+  if (++evaluations_since_reset_ * results_.size() >= kEvaluationsPerArenaReset) {
     arena_.Reset();
     evaluations_since_reset_ = 0;
   }

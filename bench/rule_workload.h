@@ -50,8 +50,9 @@ class RuleEvaluator {
 };
 
 // pitboss CEL: each rule compiled once (type-checked against the RuleInput
-// message types, bool result required). Per event, an Activation binding the
-// four messages is built before timing (PrepareEvents).
+// message types, bool result required) into one cel::ProgramSet. Per event,
+// an Activation binding the four messages is built before timing
+// (PrepareEvents).
 class CelRules : public RuleEvaluator {
  public:
   static absl::StatusOr<std::unique_ptr<CelRules>> Create(absl::Span<const Rule> rules);
@@ -67,7 +68,9 @@ class CelRules : public RuleEvaluator {
  private:
   CelRules() = default;
   cel::Env env_;
-  std::vector<std::unique_ptr<cel::Program>> programs_;
+  // Every rule, evaluated together per event (the activation is read once).
+  std::unique_ptr<cel::ProgramSet> programs_;
+  std::vector<cel::Value> results_;
   std::vector<cel::Activation> activations_;
   google::protobuf::Arena arena_;
   size_t evaluations_since_reset_ = 0;

@@ -39,6 +39,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "src/cel/checker/decls.h"
 #include "src/cel/checker/type.h"
 #include "src/cel/common/value.h"
@@ -154,6 +155,9 @@ class Activation {
     Value value;
     bool unknown = false;
     bool well_known_message = false;  // a WKT message to unwrap when read
+    // `name` interned process-wide: programs find their variables by
+    // comparing this pointer, not the text.
+    const std::string* key = nullptr;
   };
   // Null when unbound.
   const Entry* Find(absl::string_view name) const;
@@ -190,8 +194,35 @@ class Program {
  private:
   friend absl::StatusOr<std::unique_ptr<Program>> CreateProgram(const Env&,
                                                                 absl::string_view);
+  friend class ProgramSet;
   explicit Program(std::unique_ptr<eval_internal::ProgramImpl> impl);
   std::unique_ptr<eval_internal::ProgramImpl> impl_;
+};
+
+// Programs evaluated together against one activation, e.g. every rule of a
+// policy on one event: each variable is looked up in the activation once per
+// call instead of once per program. Results are exactly what each program's
+// own Evaluate returns. Immutable and thread-safe like Program.
+class ProgramSet {
+ public:
+  explicit ProgramSet(std::vector<std::unique_ptr<Program>> programs);
+  ~ProgramSet();
+  ProgramSet(const ProgramSet&) = delete;
+  ProgramSet& operator=(const ProgramSet&) = delete;
+
+  size_t size() const { return programs_.size(); }
+  const Program& program(size_t i) const { return *programs_[i]; }
+
+  // Evaluates every program in order: out[i] is program(i)'s result (values
+  // live in `arena`, see Program::Evaluate). InvalidArgument when `arena` is
+  // null or out.size() != size(); then `out` is unchanged.
+  absl::Status Evaluate(const Activation& activation, google::protobuf::Arena* arena,
+                        absl::Span<Value> out) const;
+
+ private:
+  struct Lookup;
+  std::vector<std::unique_ptr<Program>> programs_;
+  std::unique_ptr<Lookup> lookup_;
 };
 
 // Parses, checks (unless env.options().enable_checking is false) and plans

@@ -2,8 +2,11 @@
 // CreateProgram, wiring parser -> checker -> planner.
 #include "include/pitboss/cel.h"
 
+#include <atomic>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/dynamic_message.h"
@@ -84,7 +87,8 @@ void Activation::Bind(absl::string_view name, const Value& value) {
       return;
     }
   }
-  entries_.push_back(Entry{std::string(name), value, false, false});
+  entries_.push_back(
+      Entry{std::string(name), value, false, false, eval_internal::InternVariableName(name)});
 }
 
 void Activation::BindMessage(absl::string_view name, const google::protobuf::Message* message) {
@@ -117,6 +121,54 @@ Program::~Program() = default;
 absl::StatusOr<Value> Program::Evaluate(const Activation& activation,
                                         google::protobuf::Arena* arena) const {
   return impl_->Evaluate(activation, arena);
+}
+
+// The distinct variables of a ProgramSet's programs and, per program, where
+// each of its variables is among them.
+struct ProgramSet::Lookup {
+  std::vector<const std::string*> keys;
+  std::unique_ptr<std::atomic<uint32_t>[]> hints;  // per key (FindEntry)
+  std::vector<std::vector<uint32_t>> index;        // per program, per variable
+};
+
+ProgramSet::ProgramSet(std::vector<std::unique_ptr<Program>> programs)
+    : programs_(std::move(programs)), lookup_(std::make_unique<Lookup>()) {
+  absl::flat_hash_map<const std::string*, uint32_t> position;
+  for (const std::unique_ptr<Program>& program : programs_) {
+    std::vector<uint32_t> index;
+    for (const eval_internal::ProgramImpl::Variable& var : program->impl_->variable_slots) {
+      auto [it, added] = position.emplace(var.key, static_cast<uint32_t>(lookup_->keys.size()));
+      if (added) lookup_->keys.push_back(var.key);
+      index.push_back(it->second);
+    }
+    lookup_->index.push_back(std::move(index));
+  }
+  lookup_->hints.reset(new std::atomic<uint32_t>[lookup_->keys.size()]);
+  for (size_t i = 0; i < lookup_->keys.size(); ++i) {
+    lookup_->hints[i].store(0, std::memory_order_relaxed);
+  }
+}
+
+ProgramSet::~ProgramSet() = default;
+
+absl::Status ProgramSet::Evaluate(const Activation& activation, google::protobuf::Arena* arena,
+                                  absl::Span<Value> out) const {
+  if (arena == nullptr) return absl::InvalidArgumentError("Evaluate needs an arena");
+  if (out.size() != programs_.size()) {
+    return absl::InvalidArgumentError(absl::StrCat("ProgramSet::Evaluate: ", out.size(),
+                                                   " result slots for ", programs_.size(),
+                                                   " programs"));
+  }
+  absl::InlinedVector<const Activation::Entry*, 16> entries(lookup_->keys.size());
+  for (size_t k = 0; k < entries.size(); ++k) {
+    entries[k] = eval_internal::FindEntry(activation, lookup_->keys[k], lookup_->hints[k]);
+  }
+  for (size_t i = 0; i < programs_.size(); ++i) {
+    const eval_internal::ProgramImpl& impl = *programs_[i]->impl_;
+    EvalContext ctx(arena, impl.pool, impl.factory);
+    out[i] = impl.Run(entries.data(), lookup_->index[i].data(), ctx);
+  }
+  return absl::OkStatus();
 }
 
 const CelType& Program::result_type() const { return impl_->result_type; }

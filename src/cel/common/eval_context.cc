@@ -6,14 +6,6 @@
 namespace pitboss {
 namespace cel {
 
-EvalContext::EvalContext(google::protobuf::Arena* arena,
-                         const google::protobuf::DescriptorPool* pool,
-                         google::protobuf::MessageFactory* factory)
-    : arena_(arena),
-      pool_(pool != nullptr ? pool : google::protobuf::DescriptorPool::generated_pool()),
-      factory_(factory != nullptr ? factory
-                                  : google::protobuf::MessageFactory::generated_factory()) {}
-
 const google::protobuf::Message* EvalContext::FindPrototype(absl::string_view full_name) const {
   const google::protobuf::Descriptor* d = pool_->FindMessageTypeByName(std::string(full_name));
   if (d == nullptr) return nullptr;

@@ -24,7 +24,11 @@ class EvalContext {
   // Null pool/factory mean the generated pool and factory.
   explicit EvalContext(google::protobuf::Arena* arena,
                        const google::protobuf::DescriptorPool* pool = nullptr,
-                       google::protobuf::MessageFactory* factory = nullptr);
+                       google::protobuf::MessageFactory* factory = nullptr)
+      : arena_(arena),
+        pool_(pool != nullptr ? pool : google::protobuf::DescriptorPool::generated_pool()),
+        factory_(factory != nullptr ? factory
+                                    : google::protobuf::MessageFactory::generated_factory()) {}
 
   google::protobuf::Arena* arena() const { return arena_; }
   const google::protobuf::DescriptorPool* pool() const { return pool_; }

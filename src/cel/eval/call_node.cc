@@ -5,7 +5,10 @@
 
 #include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "src/cel/eval/string_equal.h"
+#include "google/protobuf/arena.h"
 
 namespace pitboss {
 namespace cel {
@@ -54,8 +57,8 @@ Value FastBinaryNode::Slow(const Value& a, const Value& b, Frame& frame) const {
 }
 
 Value FastBinaryNode::Eval(Frame& frame) const {
-  const Value a = lhs_->Eval(frame);
-  const Value b = rhs_->Eval(frame);
+  const Value a = lhs_.Eval(frame);
+  const Value b = rhs_.Eval(frame);
   switch (op_) {
 #define PITBOSS_CMP(OP, IS, GET, EXPR)            \
   case FastOp::OP:                                \
@@ -85,8 +88,8 @@ Value FastBinaryNode::Eval(Frame& frame) const {
     PITBOSS_CMP(kLeString, IsString, string_value, x <= y)
     PITBOSS_CMP(kGtString, IsString, string_value, x > y)
     PITBOSS_CMP(kGeString, IsString, string_value, x >= y)
-    PITBOSS_CMP(kEqString, IsString, string_value, x == y)
-    PITBOSS_CMP(kNeString, IsString, string_value, x != y)
+    PITBOSS_CMP(kEqString, IsString, string_value, StringEqual(x, y))
+    PITBOSS_CMP(kNeString, IsString, string_value, !StringEqual(x, y))
     PITBOSS_CMP(kEqBool, IsBool, bool_value, x == y)
     PITBOSS_CMP(kNeBool, IsBool, bool_value, x != y)
 #undef PITBOSS_CMP
@@ -114,8 +117,206 @@ Value FastBinaryNode::Eval(Frame& frame) const {
     case FastOp::kDivDouble:
       if (a.IsDouble() && b.IsDouble()) return Value::Double(a.double_value() / b.double_value());
       break;
+    case FastOp::kStartsWith:
+      if (a.IsString() && b.IsString()) {
+        return Value::Bool(absl::StartsWith(a.string_value(), b.string_value()));
+      }
+      break;
+    case FastOp::kEndsWith:
+      if (a.IsString() && b.IsString()) {
+        return Value::Bool(absl::EndsWith(a.string_value(), b.string_value()));
+      }
+      break;
+    case FastOp::kContains:
+      if (a.IsString() && b.IsString()) {
+        return Value::Bool(absl::StrContains(a.string_value(), b.string_value()));
+      }
+      break;
   }
   return Slow(a, b, frame);
+}
+
+std::unique_ptr<FieldConstCompareNode> FieldConstCompareNode::TryCreate(
+    std::unique_ptr<FastBinaryNode>& general) {
+  const SelectNode* select = general->lhs().slot_field();
+  const Value* constant = general->rhs().constant();
+  if (select == nullptr || constant == nullptr || select->test_only() ||
+      !select->reader().raw()) {
+    return nullptr;
+  }
+  const FieldReader::Kind kind = select->reader().kind();
+  switch (general->op()) {
+    case FastOp::kLtInt:
+    case FastOp::kLeInt:
+    case FastOp::kGtInt:
+    case FastOp::kGeInt:
+    case FastOp::kEqInt:
+    case FastOp::kNeInt:
+      if (kind != FieldReader::Kind::kInt64 || !constant->IsInt()) return nullptr;
+      break;
+    case FastOp::kEqString:
+    case FastOp::kNeString:
+      if (kind != FieldReader::Kind::kString || !constant->IsString()) return nullptr;
+      break;
+    default:
+      return nullptr;
+  }
+  return std::unique_ptr<FieldConstCompareNode>(new FieldConstCompareNode(std::move(general)));
+}
+
+FieldConstCompareNode::FieldConstCompareNode(std::unique_ptr<FastBinaryNode> general)
+    : Node(general->id()), general_(std::move(general)), op_(general_->op()) {
+  const SelectNode* select = general_->lhs().slot_field();
+  slot_ = select->slot();
+  reader_ = &select->reader();
+  const Value& c = *general_->rhs().constant();
+  if (c.IsInt()) int_constant_ = c.int_value();
+  if (c.IsString()) string_constant_ = c.string_value();
+}
+
+Value FieldConstCompareNode::Eval(Frame& frame) const {
+  const Value& v = frame.slots[slot_];
+  if (v.IsMessage() && reader_->Matches(*v.message_value())) {
+    const google::protobuf::Message& m = *v.message_value();
+    switch (op_) {
+      case FastOp::kEqString:
+        return Value::Bool(StringEqual(reader_->RawString(m), string_constant_));
+      case FastOp::kNeString:
+        return Value::Bool(!StringEqual(reader_->RawString(m), string_constant_));
+      case FastOp::kLtInt:
+        return Value::Bool(reader_->Int64(m) < int_constant_);
+      case FastOp::kLeInt:
+        return Value::Bool(reader_->Int64(m) <= int_constant_);
+      case FastOp::kGtInt:
+        return Value::Bool(reader_->Int64(m) > int_constant_);
+      case FastOp::kGeInt:
+        return Value::Bool(reader_->Int64(m) >= int_constant_);
+      case FastOp::kEqInt:
+        return Value::Bool(reader_->Int64(m) == int_constant_);
+      case FastOp::kNeInt:
+        return Value::Bool(reader_->Int64(m) != int_constant_);
+      default:
+        break;
+    }
+  }
+  return general_->Eval(frame);
+}
+
+Value NotNode::Eval(Frame& frame) const {
+  const Value v = arg_.Eval(frame);
+  if (v.IsBool()) return Value::Bool(!v.bool_value());
+  if (v.IsErrorOrUnknown()) return v;
+  return NoSuchOverload(frame);
+}
+
+namespace {
+
+// A strict call of one bound overload (what CallNode does with one candidate).
+Value CallOverload(const Overload& overload, absl::Span<const Value> args, Frame& frame) {
+  Value propagated;
+  if (StrictPropagate(args, *frame.ctx, &propagated)) return propagated;
+  if (overload.Matches(args)) return overload.impl(args, *frame.ctx);
+  return NoSuchOverload(frame);
+}
+
+// Hashing pays for constant lists longer than this.
+constexpr size_t kLinearInListMax = 8;
+
+}  // namespace
+
+// A node reading a repeated field of a variable (a SelectNode on a slot).
+const SelectNode* RepeatedFieldOfSlot(const Node& node) {
+  const auto* select = dynamic_cast<const SelectNode*>(&node);
+  if (select == nullptr || select->slot() < 0 || select->test_only() ||
+      !select->reader().repeated()) {
+    return nullptr;
+  }
+  return select;
+}
+
+RepeatedSizeNode::RepeatedSizeNode(int64_t id, NodePtr select, const Overload* overload)
+    : Node(id),
+      select_node_(std::move(select)),
+      select_(static_cast<const SelectNode*>(select_node_.get())),
+      overload_(overload) {}
+
+Value RepeatedSizeNode::Eval(Frame& frame) const {
+  const Value& operand = frame.slots[select_->slot()];
+  if (operand.IsMessage() && select_->reader().Matches(*operand.message_value())) {
+    return Value::Int(select_->reader().RepeatedSize(*operand.message_value()));
+  }
+  const Value args[1] = {select_->EvalFromSlot(frame)};
+  return CallOverload(*overload_, args, frame);
+}
+
+bool InListNode::Applies(const Node& rhs) {
+  if (const Value* c = rhs.ConstantValue()) return c->IsList();
+  const SelectNode* select = RepeatedFieldOfSlot(rhs);
+  return select != nullptr && (select->reader().kind() == FieldReader::Kind::kRepeatedString ||
+                               select->reader().kind() == FieldReader::Kind::kRepeatedInt64);
+}
+
+InListNode::InListNode(int64_t id, NodePtr lhs, NodePtr rhs, const Overload* overload)
+    : Node(id), lhs_(std::move(lhs)), rhs_(std::move(rhs)), overload_(overload) {
+  const Value* c = rhs_.constant();
+  if (c == nullptr || !c->IsList()) return;
+  const ListValue* list = c->list_value();
+  // Elements of a planned constant list are stored values (strings in the
+  // program's arena); reading them allocates nothing.
+  google::protobuf::Arena scratch;
+  EvalContext ctx(&scratch);
+  bool strings = true, ints = true;
+  for (size_t i = 0; i < list->size(); ++i) {
+    const Value e = list->Get(i, ctx);
+    strings &= e.IsString();
+    ints &= e.IsInt();
+    if (e.IsString()) strings_.push_back(e.string_value());
+    if (e.IsInt()) ints_.push_back(e.int_value());
+  }
+  const_strings_ = strings && list->size() > 0;
+  const_ints_ = ints && list->size() > 0;
+  hashed_ = list->size() > kLinearInListMax;
+  if (hashed_ && const_strings_) string_set_.insert(strings_.begin(), strings_.end());
+  if (hashed_ && const_ints_) int_set_.insert(ints_.begin(), ints_.end());
+}
+
+Value InListNode::Generic(const Value& a, const Value& b, Frame& frame) const {
+  const Value args[2] = {a, b};
+  return CallOverload(*overload_, args, frame);
+}
+
+Value InListNode::Eval(Frame& frame) const {
+  const Value a = lhs_.Eval(frame);
+  if (const_strings_ && a.IsString()) {
+    const absl::string_view s = a.string_value();
+    if (hashed_) return Value::Bool(string_set_.contains(s));
+    for (absl::string_view x : strings_) {
+      if (StringEqual(x, s)) return Value::Bool(true);
+    }
+    return Value::Bool(false);
+  }
+  if (const_ints_ && a.IsInt()) {
+    const int64_t v = a.int_value();
+    if (hashed_) return Value::Bool(int_set_.contains(v));
+    for (int64_t x : ints_) {
+      if (x == v) return Value::Bool(true);
+    }
+    return Value::Bool(false);
+  }
+  if (const SelectNode* select = rhs_.slot_field()) {
+    const Value& operand = frame.slots[select->slot()];
+    if (operand.IsMessage() && !select->test_only() &&
+        select->reader().Matches(*operand.message_value())) {
+      const google::protobuf::Message& m = *operand.message_value();
+      if (a.IsString() && select->reader().kind() == FieldReader::Kind::kRepeatedString) {
+        return Value::Bool(select->reader().RepeatedStringContains(m, a.string_value()));
+      }
+      if (a.IsInt() && select->reader().kind() == FieldReader::Kind::kRepeatedInt64) {
+        return Value::Bool(select->reader().RepeatedInt64Contains(m, a.int_value()));
+      }
+    }
+  }
+  return Generic(a, rhs_.Eval(frame), frame);
 }
 
 bool FindFastOp(absl::string_view id, const CelType& type, FastOp* op) {
@@ -135,7 +336,8 @@ bool FindFastOp(absl::string_view id, const CelType& type, FastOp* op) {
       {"add_int64", FastOp::kAddInt},           {"subtract_int64", FastOp::kSubInt},
       {"multiply_int64", FastOp::kMulInt},      {"add_double", FastOp::kAddDouble},
       {"subtract_double", FastOp::kSubDouble},  {"multiply_double", FastOp::kMulDouble},
-      {"divide_double", FastOp::kDivDouble},
+      {"divide_double", FastOp::kDivDouble},    {"starts_with_string", FastOp::kStartsWith},
+      {"ends_with_string", FastOp::kEndsWith},  {"contains_string", FastOp::kContains},
   };
   for (const Entry& e : kTable) {
     if (id == e.id) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "src/cel/checker/type.h"
@@ -50,6 +51,7 @@ enum class FastOp : uint8_t {
   kEqBool, kNeBool,
   kAddInt, kSubInt, kMulInt,
   kAddDouble, kSubDouble, kMulDouble, kDivDouble,
+  kStartsWith, kEndsWith, kContains,
 };
 
 class FastBinaryNode final : public Node {
@@ -57,14 +59,99 @@ class FastBinaryNode final : public Node {
   FastBinaryNode(int64_t id, FastOp op, NodePtr lhs, NodePtr rhs, const Overload* overload)
       : Node(id), op_(op), lhs_(std::move(lhs)), rhs_(std::move(rhs)), overload_(overload) {}
   Value Eval(Frame& frame) const override;
-  int64_t Size() const override { return 1 + lhs_->Size() + rhs_->Size(); }
+  int64_t Size() const override { return 1 + lhs_.Size() + rhs_.Size(); }
+
+  FastOp op() const { return op_; }
+  const Operand& lhs() const { return lhs_; }
+  const Operand& rhs() const { return rhs_; }
 
  private:
   Value Slow(const Value& a, const Value& b, Frame& frame) const;
 
   FastOp op_;
-  NodePtr lhs_, rhs_;
+  Operand lhs_, rhs_;
   const Overload* overload_;
+};
+
+// `variable.field OP constant` for a raw-read int64 or string field of a
+// generated message, the most common rule leaf: one node, the field loaded
+// at its offset and compared inline. A variable holding anything else takes
+// the FastBinaryNode it was made from.
+class FieldConstCompareNode final : public Node {
+ public:
+  // Null (and `general` left alone) unless `general` has that shape.
+  static std::unique_ptr<FieldConstCompareNode> TryCreate(std::unique_ptr<FastBinaryNode>& general);
+  Value Eval(Frame& frame) const override;
+  int64_t Size() const override { return general_->Size(); }
+
+ private:
+  explicit FieldConstCompareNode(std::unique_ptr<FastBinaryNode> general);
+
+  std::unique_ptr<FastBinaryNode> general_;
+  FastOp op_;
+  int slot_;
+  const FieldReader* reader_;
+  int64_t int_constant_ = 0;
+  absl::string_view string_constant_;
+};
+
+// `!x` (logical_not) inline.
+class NotNode final : public Node {
+ public:
+  NotNode(int64_t id, NodePtr arg) : Node(id), arg_(std::move(arg)) {}
+  Value Eval(Frame& frame) const override;
+  int64_t Size() const override { return 1 + arg_.Size(); }
+
+ private:
+  Operand arg_;
+};
+
+// `node` as a read of a repeated field of a variable (a SelectNode on a slot
+// with a FieldReader), or null.
+const SelectNode* RepeatedFieldOfSlot(const Node& node);
+
+// size(list) / list.size() of a repeated field read from a variable: the
+// field's size without building a list view. Anything else takes the bound
+// overload.
+class RepeatedSizeNode final : public Node {
+ public:
+  // `select` must be a SelectNode reading a repeated field of a variable.
+  RepeatedSizeNode(int64_t id, NodePtr select, const Overload* overload);
+  Value Eval(Frame& frame) const override;
+  int64_t Size() const override { return 1 + select_node_->Size(); }
+
+ private:
+  NodePtr select_node_;
+  const SelectNode* select_;
+  const Overload* overload_;
+};
+
+// `x in list` (in_list) where the list is a constant (its string or int
+// elements prebuilt into a hash set; small lists compared in place) or a
+// repeated string/int64 field of a variable (compared straight from the
+// message). Everything else, or an element kind the fast path does not cover
+// (heterogeneous numeric equality), takes the bound overload.
+class InListNode final : public Node {
+ public:
+  InListNode(int64_t id, NodePtr lhs, NodePtr rhs, const Overload* overload);
+  Value Eval(Frame& frame) const override;
+  int64_t Size() const override { return 1 + lhs_.Size() + rhs_.Size(); }
+  // Whether InListNode adds anything for this right-hand side.
+  static bool Applies(const Node& rhs);
+
+ private:
+  Value Generic(const Value& a, const Value& b, Frame& frame) const;
+
+  Operand lhs_, rhs_;
+  const Overload* overload_;
+  // Constant list: every element a string (strings_) or every element an int
+  // (ints_); set when the list is large enough for hashing to pay.
+  bool const_strings_ = false, const_ints_ = false;
+  std::vector<absl::string_view> strings_;
+  std::vector<int64_t> ints_;
+  absl::flat_hash_set<absl::string_view> string_set_;
+  absl::flat_hash_set<int64_t> int_set_;
+  bool hashed_ = false;
 };
 
 // The fast operator for a checked overload id and operand type, if any.

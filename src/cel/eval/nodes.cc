@@ -51,31 +51,6 @@ bool StrictPropagate(absl::Span<const Value> args, EvalContext& ctx, Value* out)
   return false;
 }
 
-namespace {
-
-using google::protobuf::FieldDescriptor;
-using google::protobuf::Message;
-using google::protobuf::Reflection;
-
-// A repeated message field of a generated message read through a reflection
-// resolved at plan time. Arena-allocated per access (no heap).
-class GeneratedRepeatedMessages final : public ListValue {
- public:
-  GeneratedRepeatedMessages(const Message* m, const FieldDescriptor* f, const Reflection* r)
-      : m_(m), f_(f), r_(r) {}
-  size_t size() const override { return static_cast<size_t>(r_->FieldSize(*m_, f_)); }
-  Value Get(size_t i, EvalContext&) const override {
-    return Value::Message(&r_->GetRepeatedMessage(*m_, f_, static_cast<int>(i)));
-  }
-
- private:
-  const Message* m_;
-  const FieldDescriptor* f_;
-  const Reflection* r_;
-};
-
-}  // namespace
-
 SelectNode::SelectNode(int64_t id, NodePtr operand, std::string field, bool test_only,
                        const google::protobuf::Descriptor* descriptor,
                        const google::protobuf::FieldDescriptor* field_descriptor)
@@ -84,122 +59,27 @@ SelectNode::SelectNode(int64_t id, NodePtr operand, std::string field, bool test
       field_(std::move(field)),
       test_only_(test_only),
       descriptor_(descriptor),
-      field_descriptor_(field_descriptor) {
-  if (descriptor_ == nullptr || field_descriptor_ == nullptr ||
-      descriptor_->file()->pool() != google::protobuf::DescriptorPool::generated_pool()) {
-    return;
-  }
-  const Message* prototype =
-      google::protobuf::MessageFactory::generated_factory()->GetPrototype(descriptor_);
-  if (prototype == nullptr) return;
-  generated_type_ = &typeid(*prototype);
-  reflection_ = prototype->GetReflection();
-  const FieldDescriptor* f = field_descriptor_;
-  if (f->is_map()) return;
-  if (f->is_repeated()) {
-    if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
-        GetWellKnownType(f->message_type()) == WellKnownType::kNone) {
-      fast_ = Fast::kRepeatedMessage;
-    }
-    return;
-  }
-  switch (f->cpp_type()) {
-    case FieldDescriptor::CPPTYPE_INT32:
-      fast_ = Fast::kInt32;
-      break;
-    case FieldDescriptor::CPPTYPE_INT64:
-      fast_ = Fast::kInt64;
-      break;
-    case FieldDescriptor::CPPTYPE_UINT32:
-      fast_ = Fast::kUint32;
-      break;
-    case FieldDescriptor::CPPTYPE_UINT64:
-      fast_ = Fast::kUint64;
-      break;
-    case FieldDescriptor::CPPTYPE_FLOAT:
-      fast_ = Fast::kFloat;
-      break;
-    case FieldDescriptor::CPPTYPE_DOUBLE:
-      fast_ = Fast::kDouble;
-      break;
-    case FieldDescriptor::CPPTYPE_BOOL:
-      fast_ = Fast::kBool;
-      break;
-    case FieldDescriptor::CPPTYPE_ENUM:
-      if (f->enum_type()->full_name() != "google.protobuf.NullValue") fast_ = Fast::kEnum;
-      break;
-    case FieldDescriptor::CPPTYPE_STRING:
-      fast_ = f->type() == FieldDescriptor::TYPE_BYTES ? Fast::kBytes : Fast::kString;
-      break;
-    case FieldDescriptor::CPPTYPE_MESSAGE:
-      if (GetWellKnownType(f->message_type()) == WellKnownType::kNone) fast_ = Fast::kMessage;
-      break;
-  }
+      field_descriptor_(field_descriptor),
+      reader_(FieldReader::Create(descriptor, field_descriptor)) {
+  if (const auto* slot = dynamic_cast<const SlotNode*>(operand_.get())) slot_ = slot->slot();
 }
 
-Value SelectNode::Eval(Frame& frame) const {
-  return Apply(operand_->Eval(frame), frame);
-}
-
-Value SelectNode::FastRead(const Message& msg, Frame& frame) const {
-  const Reflection* r = reflection_;
-  const FieldDescriptor* f = field_descriptor_;
-  switch (fast_) {
-    case Fast::kInt32:
-      return Value::Int(r->GetInt32(msg, f));
-    case Fast::kInt64:
-      return Value::Int(r->GetInt64(msg, f));
-    case Fast::kUint32:
-      return Value::Uint(r->GetUInt32(msg, f));
-    case Fast::kUint64:
-      return Value::Uint(r->GetUInt64(msg, f));
-    case Fast::kFloat:
-      return Value::Double(r->GetFloat(msg, f));
-    case Fast::kDouble:
-      return Value::Double(r->GetDouble(msg, f));
-    case Fast::kBool:
-      return Value::Bool(r->GetBool(msg, f));
-    case Fast::kEnum:
-      return Value::Int(r->GetEnumValue(msg, f));
-    case Fast::kString:
-    case Fast::kBytes: {
-      std::string scratch;
-      const std::string& s = r->GetStringReference(msg, f, &scratch);
-      if (&s == &scratch) {
-        return fast_ == Fast::kBytes ? frame.ctx->Bytes(s) : frame.ctx->String(s);
-      }
-      return fast_ == Fast::kBytes ? Value::BytesView(s) : Value::StringView(s);
-    }
-    case Fast::kMessage:
-      return Value::Message(&r->GetMessage(msg, f));
-    case Fast::kRepeatedMessage:
-      return Value::List(google::protobuf::Arena::Create<GeneratedRepeatedMessages>(
-          frame.ctx->arena(), &msg, f, r));
-    case Fast::kNone:
-      break;
-  }
-  return GetField(msg, f, *frame.ctx);
-}
-
-Value SelectNode::Apply(const Value& operand, Frame& frame) const {
+Value SelectNode::ApplySlow(const Value& operand, Frame& frame) const {
   switch (operand.kind()) {
     case ValueKind::kMessage: {
-      const google::protobuf::Message* msg = operand.message_value();
-      if (generated_type_ != nullptr && typeid(*msg) == *generated_type_) {
-        if (test_only_) {
-          if (field_descriptor_->is_repeated()) {
-            return Value::Bool(reflection_->FieldSize(*msg, field_descriptor_) > 0);
-          }
-          return Value::Bool(reflection_->HasField(*msg, field_descriptor_));
+      const google::protobuf::Message& msg = *operand.message_value();
+      if (reader_.Matches(msg)) {  // test_only_
+        if (field_descriptor_->is_repeated()) {
+          return Value::Bool(reader_.RepeatedSize(msg) > 0);
         }
-        return FastRead(*msg, frame);
+        return Value::Bool(reader_.reflection()->HasField(msg, field_descriptor_));
       }
-      if (field_descriptor_ != nullptr && msg->GetDescriptor() == descriptor_) {
-        if (test_only_) return Value::Bool(HasField(*msg, field_descriptor_));
-        return GetField(*msg, field_descriptor_, *frame.ctx);
+      if (field_descriptor_ != nullptr && msg.GetDescriptor() == descriptor_) {
+        if (test_only_) return Value::Bool(HasField(msg, field_descriptor_));
+        return GetField(msg, field_descriptor_, *frame.ctx);
       }
-      if (test_only_) return HasFieldByName(*msg, field_, *frame.ctx);
-      return GetFieldByName(*msg, field_, *frame.ctx);
+      if (test_only_) return HasFieldByName(msg, field_, *frame.ctx);
+      return GetFieldByName(msg, field_, *frame.ctx);
     }
     case ValueKind::kMap: {
       Value out;
@@ -220,25 +100,36 @@ Value SelectNode::Apply(const Value& operand, Frame& frame) const {
 SelectChainNode::SelectChainNode(int64_t id, NodePtr root,
                                  std::vector<std::unique_ptr<SelectNode>> steps)
     : Node(id), root_(std::move(root)), steps_(std::move(steps)) {
-  bool fast = !steps_.empty() && steps_[0]->generated_type() != nullptr;
-  for (size_t i = 0; fast && i + 1 < steps_.size(); ++i) {
-    fast = steps_[i]->IsGeneratedMessageStep();
+  fast_ = steps_.size() > 1;
+  for (size_t i = 0; fast_ && i + 1 < steps_.size(); ++i) {
+    fast_ = steps_[i]->IsGeneratedMessageStep();
   }
-  if (fast) root_type_ = steps_[0]->generated_type();
 }
 
 Value SelectChainNode::Eval(Frame& frame) const {
   Value v = root_->Eval(frame);
-  if (root_type_ != nullptr && v.IsMessage() && typeid(*v.message_value()) == *root_type_) {
+  if (fast_ && v.IsMessage() && steps_[0]->reader().Matches(*v.message_value())) {
     const google::protobuf::Message* m = v.message_value();
     const size_t last = steps_.size() - 1;
-    for (size_t i = 0; i < last; ++i) {
-      m = &steps_[i]->reflection()->GetMessage(*m, steps_[i]->field_descriptor());
-    }
+    for (size_t i = 0; i < last; ++i) m = &steps_[i]->reader().SubMessage(*m);
     return steps_[last]->Apply(Value::Message(m), frame);
   }
   for (const auto& step : steps_) v = step->Apply(v, frame);
   return v;
+}
+
+Operand::Operand(NodePtr node) : node_(std::move(node)) {
+  if (const Value* c = node_->ConstantValue()) {
+    kind_ = Kind::kConst;
+    value_ = *c;
+  } else if (const auto* slot = dynamic_cast<const SlotNode*>(node_.get())) {
+    kind_ = Kind::kSlot;
+    slot_ = slot->slot();
+  } else if (const auto* select = dynamic_cast<const SelectNode*>(node_.get());
+             select != nullptr && select->slot() >= 0) {
+    kind_ = Kind::kSlotField;
+    select_ = select;
+  }
 }
 
 NameNode::NameNode(int64_t id, std::string name, std::vector<Candidate> candidates,
@@ -263,9 +154,9 @@ Value NameNode::Eval(Frame& frame) const {
 // The definition's && with commutative absorption: false wins over errors and
 // unknowns on either side; then unknowns (merged) win over errors.
 Value AndNode::Eval(Frame& frame) const {
-  Value lhs = lhs_->Eval(frame);
+  Value lhs = lhs_.Eval(frame);
   if (lhs.IsBool() && !lhs.bool_value()) return lhs;
-  Value rhs = rhs_->Eval(frame);
+  Value rhs = rhs_.Eval(frame);
   if (rhs.IsBool()) {
     if (!rhs.bool_value()) return rhs;
     if (lhs.IsBool()) return rhs;  // true && true
@@ -281,9 +172,9 @@ Value AndNode::Eval(Frame& frame) const {
 }
 
 Value OrNode::Eval(Frame& frame) const {
-  Value lhs = lhs_->Eval(frame);
+  Value lhs = lhs_.Eval(frame);
   if (lhs.IsBool() && lhs.bool_value()) return lhs;
-  Value rhs = rhs_->Eval(frame);
+  Value rhs = rhs_.Eval(frame);
   if (rhs.IsBool()) {
     if (rhs.bool_value()) return rhs;
     if (lhs.IsBool()) return rhs;  // false || false

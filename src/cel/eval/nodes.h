@@ -17,6 +17,7 @@
 #include "absl/types/span.h"
 #include "google/protobuf/descriptor.h"
 #include "src/cel/common/value.h"
+#include "src/cel/eval/field_reader.h"
 #include "src/cel/eval/frame.h"
 
 namespace pitboss {
@@ -48,70 +49,64 @@ class SlotNode final : public Node {
  public:
   SlotNode(int64_t id, int slot) : Node(id), slot_(slot) {}
   Value Eval(Frame& frame) const override { return frame.slots[slot_]; }
+  int slot() const { return slot_; }
 
  private:
   int slot_;
 };
 
 // Field selection `operand.field` and has(operand.field). With a checked
-// message type the FieldDescriptor is resolved at plan time; otherwise the
-// field is looked up by name (messages) or key (maps) at run time.
+// message type the FieldDescriptor is resolved at plan time (a FieldReader
+// for generated message types); otherwise the field is looked up by name
+// (messages) or key (maps) at run time.
 class SelectNode final : public Node {
  public:
   SelectNode(int64_t id, NodePtr operand, std::string field, bool test_only,
              const google::protobuf::Descriptor* descriptor,
              const google::protobuf::FieldDescriptor* field_descriptor);
-  Value Eval(Frame& frame) const override;
-  int64_t Size() const override { return 1 + operand_->Size(); }
+  Value Eval(Frame& frame) const override {
+    if (slot_ >= 0) return EvalFromSlot(frame);
+    return Apply(operand_->Eval(frame), frame);
+  }
+  int64_t Size() const override { return 1 + (operand_ != nullptr ? operand_->Size() : 0); }
 
   // Applies the selection to an already evaluated operand.
-  Value Apply(const Value& operand, Frame& frame) const;
+  Value Apply(const Value& operand, Frame& frame) const {
+    if (!test_only_ && operand.IsMessage()) {
+      const google::protobuf::Message& m = *operand.message_value();
+      if (reader_.Matches(m)) return reader_.Read(m, *frame.ctx);
+    }
+    return ApplySlow(operand, frame);
+  }
+  // The selection on the operand's variable slot (slot() >= 0).
+  Value EvalFromSlot(Frame& frame) const { return Apply(frame.slots[slot_], frame); }
 
-  // For SelectChainNode: a plain read of a singular non-WKT message field of
-  // a generated message type.
-  bool IsGeneratedMessageStep() const { return fast_ == Fast::kMessage && !test_only_; }
-  const std::type_info* generated_type() const { return generated_type_; }
-  const google::protobuf::Reflection* reflection() const { return reflection_; }
-  const google::protobuf::FieldDescriptor* field_descriptor() const {
-    return field_descriptor_;
+  // The variable slot the operand reads (a plain SlotNode), or -1.
+  int slot() const { return slot_; }
+  bool test_only() const { return test_only_; }
+  const FieldReader& reader() const { return reader_; }
+  // A plain read of a singular non-WKT message field of a generated message
+  // type (for SelectChainNode).
+  bool IsGeneratedMessageStep() const {
+    return reader_.kind() == FieldReader::Kind::kMessage && !test_only_;
   }
 
  private:
-  // How a field of a generated message is read without the reflection
-  // lookups (GetDescriptor/GetReflection are not free in protobuf 3.21).
-  enum class Fast : uint8_t {
-    kNone,
-    kInt32,
-    kInt64,
-    kUint32,
-    kUint64,
-    kFloat,
-    kDouble,
-    kBool,
-    kEnum,
-    kString,
-    kBytes,
-    kMessage,          // singular, not a well-known type
-    kRepeatedMessage,  // repeated, not a well-known type
-  };
-  Value FastRead(const google::protobuf::Message& msg, Frame& frame) const;
+  Value ApplySlow(const Value& operand, Frame& frame) const;
 
   NodePtr operand_;
   std::string field_;
   bool test_only_;
+  int slot_ = -1;
   const google::protobuf::Descriptor* descriptor_;
   const google::protobuf::FieldDescriptor* field_descriptor_;
-  // Set when descriptor_ is a generated message type: its C++ class and
-  // reflection, so a message of that class is read directly.
-  const std::type_info* generated_type_ = nullptr;
-  const google::protobuf::Reflection* reflection_ = nullptr;
-  Fast fast_ = Fast::kNone;
+  FieldReader reader_;
 };
 
 // `root.f1.f2...fn`: a chain of selections applied in order. When the root
 // is a generated message and every intermediate field a singular message
 // field, the intermediate messages are read straight through the plan-time
-// reflection (one node, no intermediate Values).
+// readers (one node, no intermediate Values).
 class SelectChainNode final : public Node {
  public:
   SelectChainNode(int64_t id, NodePtr root, std::vector<std::unique_ptr<SelectNode>> steps);
@@ -121,7 +116,46 @@ class SelectChainNode final : public Node {
  private:
   NodePtr root_;
   std::vector<std::unique_ptr<SelectNode>> steps_;  // operand-less
-  const std::type_info* root_type_ = nullptr;       // set when the fast path applies
+  bool fast_ = false;                               // every intermediate step has a reader
+};
+
+// An argument its parent evaluates inline: a constant, a variable slot or a
+// field read of a variable (the common leaves of rules) cost no virtual call;
+// anything else is a node.
+class Operand {
+ public:
+  Operand() = default;
+  explicit Operand(NodePtr node);
+  Operand(Operand&&) = default;
+  Operand& operator=(Operand&&) = default;
+
+  Value Eval(Frame& frame) const {
+    switch (kind_) {
+      case Kind::kConst:
+        return value_;
+      case Kind::kSlot:
+        return frame.slots[slot_];
+      case Kind::kSlotField:
+        return select_->EvalFromSlot(frame);
+      case Kind::kNode:
+        break;
+    }
+    return node_->Eval(frame);
+  }
+  // The constant, or null.
+  const Value* constant() const { return kind_ == Kind::kConst ? &value_ : nullptr; }
+  // The field read of a variable, or null.
+  const SelectNode* slot_field() const { return kind_ == Kind::kSlotField ? select_ : nullptr; }
+  const Node& node() const { return *node_; }
+  int64_t Size() const { return node_->Size(); }
+
+ private:
+  enum class Kind : uint8_t { kConst, kSlot, kSlotField, kNode };
+  Kind kind_ = Kind::kNode;
+  int slot_ = 0;
+  Value value_;
+  const SelectNode* select_ = nullptr;
+  NodePtr node_;
 };
 
 // An unchecked (possibly qualified) name: the candidates in resolution order,
@@ -143,15 +177,17 @@ class NameNode final : public Node {
   std::unique_ptr<Node> fallback_;
 };
 
+// `lhs && rhs` / `lhs || rhs` (the parser's balanced trees stay as built:
+// the absorption order of nested errors depends on the shape).
 class AndNode final : public Node {
  public:
   AndNode(int64_t id, NodePtr lhs, NodePtr rhs)
       : Node(id), lhs_(std::move(lhs)), rhs_(std::move(rhs)) {}
   Value Eval(Frame& frame) const override;
-  int64_t Size() const override { return 1 + lhs_->Size() + rhs_->Size(); }
+  int64_t Size() const override { return 1 + lhs_.Size() + rhs_.Size(); }
 
  private:
-  NodePtr lhs_, rhs_;
+  Operand lhs_, rhs_;
 };
 
 class OrNode final : public Node {
@@ -159,10 +195,10 @@ class OrNode final : public Node {
   OrNode(int64_t id, NodePtr lhs, NodePtr rhs)
       : Node(id), lhs_(std::move(lhs)), rhs_(std::move(rhs)) {}
   Value Eval(Frame& frame) const override;
-  int64_t Size() const override { return 1 + lhs_->Size() + rhs_->Size(); }
+  int64_t Size() const override { return 1 + lhs_.Size() + rhs_.Size(); }
 
  private:
-  NodePtr lhs_, rhs_;
+  Operand lhs_, rhs_;
 };
 
 class ConditionalNode final : public Node {

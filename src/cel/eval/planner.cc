@@ -49,11 +49,10 @@ const std::string& RootIdent(const Expr& e) {
 
 class Planner {
  public:
-  Planner(const ParsedExpr& parsed, const CheckedExpr* checked, const CheckerEnv& env,
+  Planner(const CheckedExpr* checked, const CheckerEnv& env,
           const FunctionRegistry& registry, const PlannerOptions& options,
           ProgramImpl* program)
-      : parsed_(parsed),
-        checked_(checked),
+      : checked_(checked),
         env_(env),
         registry_(registry),
         options_(options),
@@ -105,7 +104,7 @@ class Planner {
     int slot = NewSlot();
     var_slots_[name] = slot;
     program_->variable_slots.push_back(
-        ProgramImpl::Variable{name, slot, id,
+        ProgramImpl::Variable{name, InternVariableName(name), slot, id,
                               fold_ctx_.Error(absl::NotFoundError(absl::StrCat(
                                   "no such attribute: no value bound for '", name, "'")))});
     return slot;
@@ -391,6 +390,21 @@ class Planner {
     }
     bool all_const = true;
     for (const NodePtr& a : args) all_const &= a->ConstantValue() != nullptr;
+    if (ref != nullptr && ref->overload_ids.size() == 1 && !all_const) {
+      const std::string& oid = ref->overload_ids[0];
+      const Overload* overload = FindOverloadById(registry_, oid);
+      if (overload != nullptr && args.size() == 1) {
+        if (oid == "logical_not") return std::make_unique<NotNode>(e.id, std::move(args[0]));
+        if ((oid == "size_list" || oid == "list_size") && RepeatedFieldOfSlot(*args[0])) {
+          return std::make_unique<RepeatedSizeNode>(e.id, std::move(args[0]), overload);
+        }
+      }
+      if (overload != nullptr && args.size() == 2 && oid == "in_list" &&
+          InListNode::Applies(*args[1])) {
+        return std::make_unique<InListNode>(e.id, std::move(args[0]), std::move(args[1]),
+                                            overload);
+      }
+    }
     if (ref != nullptr && ref->overload_ids.size() == 1 && args.size() == 2 && !all_const) {
       const Expr& lhs_expr = receiver ? *call.target : *call.args[0];
       const CelType* lhs_type = FindType(lhs_expr.id);
@@ -398,8 +412,10 @@ class Planner {
       const Overload* overload = FindOverloadById(registry_, ref->overload_ids[0]);
       if (overload != nullptr && lhs_type != nullptr &&
           FindFastOp(ref->overload_ids[0], *lhs_type, &fast)) {
-        return std::make_unique<FastBinaryNode>(e.id, fast, std::move(args[0]),
-                                                std::move(args[1]), overload);
+        auto general = std::make_unique<FastBinaryNode>(e.id, fast, std::move(args[0]),
+                                                        std::move(args[1]), overload);
+        if (auto leaf = FieldConstCompareNode::TryCreate(general)) return leaf;
+        return general;
       }
     }
     static const std::vector<std::string>* const kNoIds = new std::vector<std::string>();
@@ -496,7 +512,6 @@ class Planner {
                                                std::move(*result));
   }
 
-  const ParsedExpr& parsed_;
   const CheckedExpr* checked_;
   const CheckerEnv& env_;
   const FunctionRegistry& registry_;
@@ -533,8 +548,9 @@ absl::StatusOr<std::unique_ptr<ProgramImpl>> Plan(const ParsedExpr& parsed,
   program->max_iterations = options.max_iterations;
   program->result_type = checked != nullptr ? checked->result_type : CelType::Dyn();
   program->source = parsed.source_info.text;
-  Planner planner(parsed, checked, env, registry, options, program.get());
+  Planner planner(checked, env, registry, options, program.get());
   PITBOSS_ASSIGN_OR_RETURN(program->root, planner.Plan(parsed.expr));
+  program->FinishPlanning();
   return program;
 }
 

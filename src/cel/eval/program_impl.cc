@@ -2,9 +2,16 @@
 // then evaluates the node tree under the cost budget.
 #include "src/cel/eval/program_impl.h"
 
+#include <atomic>
 #include <limits>
+#include <memory>
+#include <new>
 
+#include "absl/base/const_init.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
+#include "absl/container/node_hash_set.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/status/status.h"
 #include "src/cel/common/eval_context.h"
 #include "src/cel/common/proto_value.h"
@@ -13,14 +20,78 @@ namespace pitboss {
 namespace cel {
 namespace eval_internal {
 
+const std::string* InternVariableName(absl::string_view name) {
+  // A per-thread cache in front of the shared table keeps binding lock-free
+  // once a thread has seen a name.
+  thread_local absl::flat_hash_map<absl::string_view, const std::string*> cache;
+  auto cached = cache.find(name);
+  if (cached != cache.end()) return cached->second;
+  static absl::Mutex mutex(absl::kConstInit);
+  static auto* const names = new absl::node_hash_set<std::string>();
+  const std::string* interned;
+  {
+    absl::MutexLock lock(&mutex);
+    interned = &*names->emplace(name).first;
+  }
+  cache.emplace(*interned, interned);
+  return interned;
+}
+
+void ProgramImpl::FinishPlanning() {
+  hints.reset(new std::atomic<uint32_t>[variable_slots.size()]);
+  for (size_t i = 0; i < variable_slots.size(); ++i) hints[i].store(0, std::memory_order_relaxed);
+}
+
+const Activation::Entry* FindEntry(const Activation& activation, const std::string* key,
+                                   std::atomic<uint32_t>& hint) {
+  const std::vector<Activation::Entry>& entries = activation.entries();
+  // Activations built the same way put a variable at the same position: try
+  // the position it had last time first.
+  const uint32_t h = hint.load(std::memory_order_relaxed);
+  if (h < entries.size() && entries[h].key == key) return &entries[h];
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (entries[i].key == key) {
+      hint.store(static_cast<uint32_t>(i), std::memory_order_relaxed);
+      return &entries[i];
+    }
+  }
+  return nullptr;
+}
+
 absl::StatusOr<Value> ProgramImpl::Evaluate(const Activation& activation,
                                             google::protobuf::Arena* arena) const {
   if (arena == nullptr) return absl::InvalidArgumentError("Evaluate needs an arena");
   EvalContext ctx(arena, pool, factory);
-  absl::InlinedVector<Value, 16> slots(num_slots);
-  absl::InlinedVector<bool, 16> bound(num_slots, false);
-  for (const Variable& var : variable_slots) {
-    const Activation::Entry* entry = activation.Find(var.name);
+  absl::InlinedVector<const Activation::Entry*, 8> entries(variable_slots.size());
+  for (size_t i = 0; i < variable_slots.size(); ++i) {
+    entries[i] = FindEntry(activation, variable_slots[i].key, hints[i]);
+  }
+  return Run(entries.data(), nullptr, ctx);
+}
+
+Value ProgramImpl::Run(const Activation::Entry* const* entries, const uint32_t* index,
+                       EvalContext& ctx) const {
+  // Slots on the stack for the common case (few variables, shallow
+  // comprehension nesting); only the slots the program uses are constructed.
+  constexpr int kInlineSlots = 8;
+  alignas(Value) unsigned char inline_storage[kInlineSlots * sizeof(Value)];
+  bool inline_bound[kInlineSlots] = {};
+  std::unique_ptr<Value[]> heap_slots;
+  std::unique_ptr<bool[]> heap_bound;
+  Value* slots;
+  bool* bound = inline_bound;
+  if (num_slots <= kInlineSlots) {
+    slots = reinterpret_cast<Value*>(inline_storage);
+    for (int i = 0; i < num_slots; ++i) new (&slots[i]) Value();
+  } else {
+    heap_slots.reset(new Value[num_slots]);
+    heap_bound.reset(new bool[num_slots]());
+    slots = heap_slots.get();
+    bound = heap_bound.get();
+  }
+  for (size_t i = 0; i < variable_slots.size(); ++i) {
+    const Variable& var = variable_slots[i];
+    const Activation::Entry* entry = entries[index != nullptr ? index[i] : i];
     if (entry == nullptr) {
       slots[var.slot] = var.unbound;
       continue;
@@ -28,7 +99,7 @@ absl::StatusOr<Value> ProgramImpl::Evaluate(const Activation& activation,
     bound[var.slot] = true;
     if (entry->unknown) {
       const int64_t ids[1] = {var.id};
-      slots[var.slot] = Value::Unknown(arena, ids);
+      slots[var.slot] = Value::Unknown(ctx.arena(), ids);
     } else if (entry->well_known_message) {
       slots[var.slot] = MessageToValue(entry->value.message_value(), ctx);
     } else {
@@ -37,8 +108,8 @@ absl::StatusOr<Value> ProgramImpl::Evaluate(const Activation& activation,
   }
   Frame frame;
   frame.ctx = &ctx;
-  frame.slots = slots.data();
-  frame.bound = bound.data();
+  frame.slots = slots;
+  frame.bound = bound;
   constexpr int64_t kUnlimited = std::numeric_limits<int64_t>::max();
   frame.steps_left = max_steps > 0 ? max_steps : kUnlimited;
   frame.iterations_left = max_iterations > 0 ? max_iterations : kUnlimited;

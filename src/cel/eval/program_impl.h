@@ -8,6 +8,7 @@
 #ifndef PITBOSS_SRC_CEL_EVAL_PROGRAM_IMPL_H_
 #define PITBOSS_SRC_CEL_EVAL_PROGRAM_IMPL_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -19,6 +20,7 @@
 #include "google/protobuf/message.h"
 #include "include/pitboss/cel.h"
 #include "src/cel/checker/type.h"
+#include "src/cel/common/eval_context.h"
 #include "src/cel/common/value.h"
 #include "src/cel/eval/frame.h"
 
@@ -26,22 +28,43 @@ namespace pitboss {
 namespace cel {
 namespace eval_internal {
 
+// The process-wide copy of a variable name (equal names, equal pointers):
+// Activation entries and programs' variables carry it so that binding a
+// variable to its slot compares pointers. Thread-safe.
+const std::string* InternVariableName(absl::string_view name);
+
+// The entry of `activation` with interned name `key`, trying position `hint`
+// first and updating it (relaxed: a hint, not state). Null when unbound.
+const Activation::Entry* FindEntry(const Activation& activation, const std::string* key,
+                                   std::atomic<uint32_t>& hint);
+
 class ProgramImpl {
  public:
   ProgramImpl() = default;
 
   absl::StatusOr<Value> Evaluate(const Activation& activation,
                                  google::protobuf::Arena* arena) const;
+  // Called by the planner once variable_slots is final.
+  void FinishPlanning();
+
+  // Evaluates with the activation entries already found: variable i's entry
+  // is entries[index[i]] (entries[i] when index is null; null: unbound).
+  Value Run(const Activation::Entry* const* entries, const uint32_t* index,
+            EvalContext& ctx) const;
 
   // Set by the planner.
   std::unique_ptr<Node> root;
   struct Variable {
     std::string name;
+    const std::string* key;  // InternVariableName(name)
     int slot;
     int64_t id;         // an expression reading it (for unknowns)
     Value unbound;      // the error read when the activation lacks it
   };
   std::vector<Variable> variable_slots;
+  // Per variable: its position in the last Activation it was found in (a
+  // lookup hint; relaxed atomics keep concurrent Evaluate calls race-free).
+  std::unique_ptr<std::atomic<uint32_t>[]> hints;
   int num_slots = 0;  // declared variables and comprehension variables
   int64_t max_steps = 0;               // 0: unlimited
   int64_t max_iterations = 0;          // 0: unlimited
