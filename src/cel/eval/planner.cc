@@ -255,6 +255,7 @@ class Planner {
       fallback = StaticName(id, cand);
       if (fallback != nullptr) break;
     }
+    program_->needs_bound = true;
     return std::make_unique<NameNode>(id, qname, std::move(candidates), std::move(fallback));
   }
 

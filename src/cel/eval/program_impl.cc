@@ -40,6 +40,12 @@ const std::string* InternVariableName(absl::string_view name) {
 void ProgramImpl::FinishPlanning() {
   hints.reset(new std::atomic<uint32_t>[variable_slots.size()]);
   for (size_t i = 0; i < variable_slots.size(); ++i) hints[i].store(0, std::memory_order_relaxed);
+  std::vector<bool> is_variable(num_slots, false);
+  for (const Variable& var : variable_slots) is_variable[var.slot] = true;
+  local_slots.clear();
+  for (int slot = 0; slot < num_slots; ++slot) {
+    if (!is_variable[slot]) local_slots.push_back(slot);
+  }
 }
 
 const Activation::Entry* FindEntry(const Activation& activation, const std::string* key,
@@ -72,17 +78,22 @@ absl::StatusOr<Value> ProgramImpl::Evaluate(const Activation& activation,
 Value ProgramImpl::Run(const Activation::Entry* const* entries, const uint32_t* index,
                        EvalContext& ctx) const {
   // Slots on the stack for the common case (few variables, shallow
-  // comprehension nesting); only the slots the program uses are constructed.
+  // comprehension nesting). Variable slots are written below; the others
+  // (comprehension variables) start as null.
   constexpr int kInlineSlots = 8;
   alignas(Value) unsigned char inline_storage[kInlineSlots * sizeof(Value)];
-  bool inline_bound[kInlineSlots] = {};
+  bool inline_bound[kInlineSlots];
   std::unique_ptr<Value[]> heap_slots;
   std::unique_ptr<bool[]> heap_bound;
   Value* slots;
-  bool* bound = inline_bound;
+  bool* bound = nullptr;
   if (num_slots <= kInlineSlots) {
     slots = reinterpret_cast<Value*>(inline_storage);
-    for (int i = 0; i < num_slots; ++i) new (&slots[i]) Value();
+    for (int slot : local_slots) new (&slots[slot]) Value();
+    if (needs_bound) {
+      bound = inline_bound;
+      for (int i = 0; i < num_slots; ++i) bound[i] = false;
+    }
   } else {
     heap_slots.reset(new Value[num_slots]);
     heap_bound.reset(new bool[num_slots]());
@@ -93,17 +104,17 @@ Value ProgramImpl::Run(const Activation::Entry* const* entries, const uint32_t* 
     const Variable& var = variable_slots[i];
     const Activation::Entry* entry = entries[index != nullptr ? index[i] : i];
     if (entry == nullptr) {
-      slots[var.slot] = var.unbound;
+      new (&slots[var.slot]) Value(var.unbound);
       continue;
     }
-    bound[var.slot] = true;
+    if (bound != nullptr) bound[var.slot] = true;
     if (entry->unknown) {
       const int64_t ids[1] = {var.id};
-      slots[var.slot] = Value::Unknown(ctx.arena(), ids);
+      new (&slots[var.slot]) Value(Value::Unknown(ctx.arena(), ids));
     } else if (entry->well_known_message) {
-      slots[var.slot] = MessageToValue(entry->value.message_value(), ctx);
+      new (&slots[var.slot]) Value(MessageToValue(entry->value.message_value(), ctx));
     } else {
-      slots[var.slot] = entry->value;
+      new (&slots[var.slot]) Value(entry->value);
     }
   }
   Frame frame;

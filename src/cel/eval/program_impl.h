@@ -66,6 +66,10 @@ class ProgramImpl {
   // lookup hint; relaxed atomics keep concurrent Evaluate calls race-free).
   std::unique_ptr<std::atomic<uint32_t>[]> hints;
   int num_slots = 0;  // declared variables and comprehension variables
+  // Whether evaluation needs Frame::bound (unchecked name resolution).
+  bool needs_bound = false;
+  // The slots that are not declared variables (set by FinishPlanning).
+  std::vector<int> local_slots;
   int64_t max_steps = 0;               // 0: unlimited
   int64_t max_iterations = 0;          // 0: unlimited
   CelType result_type;
