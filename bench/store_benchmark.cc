@@ -70,7 +70,9 @@ double ThreadCpuSeconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
-absl::Time TimeOf(const v1::Event& event) { return domain::FromProtoTime(event.occurred_at()); }
+absl::Time TimeOf(const v1::Event& event) {
+  return domain::FromProtoTime(event.occurred_at());
+}
 
 struct Workload {
   std::unique_ptr<Engine> engine;
@@ -114,8 +116,8 @@ double EvaluateAll(const Engine& engine, const std::vector<v1::Event>& events,
 void ApplySetup(const Workload& w, Store& store) {
   for (size_t i = 0; i < w.setup.size(); i += 200) {
     const size_t n = std::min<size_t>(200, w.setup.size() - i);
-    for (const auto& r :
-         store.ApplyBatchAtEventTime(*w.engine, absl::MakeConstSpan(w.setup.data() + i, n))) {
+    for (const auto& r : store.ApplyBatchAtEventTime(
+             *w.engine, absl::MakeConstSpan(w.setup.data() + i, n))) {
       Require(r.status(), "setup event");
     }
   }
@@ -140,9 +142,9 @@ Workload* Build() {
     return event;
   };
   for (int p = 0; p < kPlayers; ++p) {
-    players.push_back(std::make_unique<ScenarioDriver>(
-        w->engine.get(), absl::StrCat("player-", p),
-        scenarios::ScenarioStart() + absl::Seconds(p)));
+    players.push_back(
+        std::make_unique<ScenarioDriver>(w->engine.get(), absl::StrCat("player-", p),
+                                         scenarios::ScenarioStart() + absl::Seconds(p)));
     ScenarioDriver& d = *players.back();
     auto add = [&](v1::Event event) {
       d.Advance(absl::Minutes(2));
@@ -181,10 +183,18 @@ Workload* Build() {
       d.Advance(absl::Minutes(1));
       v1::Event event;
       switch (step % 10) {
-        case 1: event = d.Login(true); break;
-        case 3: event = d.Verified("f-totp", v1::FACTOR_KIND_TOTP); break;
-        case 5: event = d.Deposit(absl::StrCat("d-", step), 2000, "bank-1"); break;
-        case 7: event = d.Settled(absl::StrCat("d-", step - 2)); break;
+        case 1:
+          event = d.Login(true);
+          break;
+        case 3:
+          event = d.Verified("f-totp", v1::FACTOR_KIND_TOTP);
+          break;
+        case 5:
+          event = d.Deposit(absl::StrCat("d-", step), 2000, "bank-1");
+          break;
+        case 7:
+          event = d.Settled(absl::StrCat("d-", step - 2));
+          break;
         default:
           event = d.Wager(absl::StrCat("g-", step), 100, step % 4 == 0 ? 250 : 0);
       }
@@ -226,7 +236,8 @@ Workload* Build() {
   w->evaluate_us = best * 1e6 / static_cast<double>(w->stream.size());
   w->evaluate_cpu_us = best_cpu * 1e6 / static_cast<double>(w->stream.size());
 
-  w->template_path = absl::StrCat(w->dir, "/pitboss_store_bench_template_", getpid(), ".db");
+  w->template_path =
+      absl::StrCat(w->dir, "/pitboss_store_bench_template_", getpid(), ".db");
   StoreOptions options;
   options.synchronous = StoreOptions::Sync::kNormal;
   absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(w->template_path, options);
@@ -279,7 +290,8 @@ std::unique_ptr<Store> FreshStore(const Workload& w, const std::string& path,
 void RunStore(benchmark::State& state, int batch, int sync, bool memory) {
   const Workload& w = TheWorkload();
   StoreOptions options;
-  options.synchronous = sync == 0 ? StoreOptions::Sync::kFull : StoreOptions::Sync::kNormal;
+  options.synchronous =
+      sync == 0 ? StoreOptions::Sync::kFull : StoreOptions::Sync::kNormal;
   const std::string path =
       memory ? ":memory:" : absl::StrCat(w.dir, "/pitboss_store_bench_", getpid(), ".db");
   double seconds = 0;
@@ -295,7 +307,8 @@ void RunStore(benchmark::State& state, int batch, int sync, bool memory) {
       }
     } else {
       for (size_t i = 0; i < w.stream.size(); i += static_cast<size_t>(batch)) {
-        const size_t n = std::min<size_t>(static_cast<size_t>(batch), w.stream.size() - i);
+        const size_t n =
+            std::min<size_t>(static_cast<size_t>(batch), w.stream.size() - i);
         for (const auto& r : store->ApplyBatchAtEventTime(
                  *w.engine, absl::MakeConstSpan(w.stream.data() + i, n))) {
           Require(r.status(), "apply batch");
@@ -310,7 +323,8 @@ void RunStore(benchmark::State& state, int batch, int sync, bool memory) {
     Require(store->VerifyAudit(), "verify");
   }
   if (!memory) {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(path + suffix);
   }
   const double events = static_cast<double>(state.iterations()) * w.stream.size();
   const double us_per_event = seconds * 1e6 / events;
@@ -331,20 +345,33 @@ void RunStore(benchmark::State& state, int batch, int sync, bool memory) {
 void BM_StoreApply(benchmark::State& state) {
   RunStore(state, 0, static_cast<int>(state.range(0)), false);
 }
-BENCHMARK(BM_StoreApply)->ArgName("sync_normal")->Arg(0)->Arg(1)->UseManualTime()
+BENCHMARK(BM_StoreApply)
+    ->ArgName("sync_normal")
+    ->Arg(0)
+    ->Arg(1)
+    ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
 
 void BM_StoreApplyBatch(benchmark::State& state) {
-  RunStore(state, static_cast<int>(state.range(0)), static_cast<int>(state.range(1)), false);
+  RunStore(state, static_cast<int>(state.range(0)), static_cast<int>(state.range(1)),
+           false);
 }
-BENCHMARK(BM_StoreApplyBatch)->ArgNames({"batch", "sync_normal"})
-    ->Args({100, 0})->Args({100, 1})->Args({10, 0})->UseManualTime()
+BENCHMARK(BM_StoreApplyBatch)
+    ->ArgNames({"batch", "sync_normal"})
+    ->Args({100, 0})
+    ->Args({100, 1})
+    ->Args({10, 0})
+    ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
 
 void BM_StoreApplyMemory(benchmark::State& state) {
   RunStore(state, static_cast<int>(state.range(0)), 1, true);
 }
-BENCHMARK(BM_StoreApplyMemory)->ArgName("batch")->Arg(0)->Arg(100)->UseManualTime()
+BENCHMARK(BM_StoreApplyMemory)
+    ->ArgName("batch")
+    ->Arg(0)
+    ->Arg(100)
+    ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
 
 }  // namespace

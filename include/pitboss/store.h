@@ -49,8 +49,8 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "pitboss/engine.h"
-#include "pitboss/v1/audit.pb.h"
 #include "pitboss/v1/account.pb.h"
+#include "pitboss/v1/audit.pb.h"
 #include "pitboss/v1/event.pb.h"
 #include "pitboss/v1/policy.pb.h"
 

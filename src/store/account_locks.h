@@ -48,7 +48,8 @@ class AccountLocks {
   };
 
   static size_t StripeOf(absl::string_view account_id) {
-    return std::hash<std::string_view>{}(std::string_view(account_id.data(), account_id.size())) %
+    return std::hash<std::string_view>{}(
+               std::string_view(account_id.data(), account_id.size())) %
            kStripes;
   }
 

@@ -60,7 +60,8 @@ absl::Status CheckApplication(Database& db, int64_t application_id, int64_t vers
   if (application_id != 0) {
     return absl::FailedPreconditionError(absl::StrFormat(
         "store '%s': not a pitboss store (SQLite application_id 0x%08x, want 0x%08x)",
-        db.path(), static_cast<uint32_t>(application_id), static_cast<uint32_t>(kApplicationId)));
+        db.path(), static_cast<uint32_t>(application_id),
+        static_cast<uint32_t>(kApplicationId)));
   }
   // application_id 0: a new, empty file, or somebody else's database.
   PITBOSS_ASSIGN_OR_RETURN(
@@ -81,10 +82,10 @@ int CurrentSchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
 namespace {
 
 absl::Status NewerSchemaError(const Database& db, int64_t version) {
-  return absl::FailedPreconditionError(absl::StrCat(
-      "store '", db.path(), "': schema version ", version,
-      " was written by a newer pitboss; this one reads versions up to ",
-      CurrentSchemaVersion()));
+  return absl::FailedPreconditionError(
+      absl::StrCat("store '", db.path(), "': schema version ", version,
+                   " was written by a newer pitboss; this one reads versions up to ",
+                   CurrentSchemaVersion()));
 }
 
 }  // namespace
@@ -93,8 +94,9 @@ absl::StatusOr<int64_t> ReadSchemaVersion(Database& db) {
   // The first read of the file: a file that is not a database fails here.
   PITBOSS_ASSIGN_OR_RETURN(const int64_t application_id,
                            db.QueryInt64("PRAGMA application_id", "read the header"));
-  PITBOSS_ASSIGN_OR_RETURN(const int64_t version,
-                           db.QueryInt64("PRAGMA user_version", "read the schema version"));
+  PITBOSS_ASSIGN_OR_RETURN(
+      const int64_t version,
+      db.QueryInt64("PRAGMA user_version", "read the schema version"));
   PITBOSS_RETURN_IF_ERROR(CheckApplication(db, application_id, version));
   if (version > CurrentSchemaVersion()) return NewerSchemaError(db, version);
   if (version < 0) {
@@ -114,9 +116,10 @@ absl::Status Migrate(Database& db) {
           db.Exec(kMigrations[v], absl::StrCat("migrate schema ", v, " -> ", v + 1)));
     }
     if (version < current) {
-      PITBOSS_RETURN_IF_ERROR(db.Exec(absl::StrCat("PRAGMA application_id = ", kApplicationId,
-                                                   "; PRAGMA user_version = ", current),
-                                      "set the schema version"));
+      PITBOSS_RETURN_IF_ERROR(
+          db.Exec(absl::StrCat("PRAGMA application_id = ", kApplicationId,
+                               "; PRAGMA user_version = ", current),
+                  "set the schema version"));
     }
     return db.Exec("COMMIT", "commit the migration");
   }();

@@ -60,7 +60,8 @@ void Statement::BindInt64(int index, int64_t value) {
 }
 
 void Statement::BindText(int index, absl::string_view value) {
-  sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8);
+  sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC,
+                      SQLITE_UTF8);
 }
 
 void Statement::BindBlob(int index, absl::string_view value) {
@@ -93,13 +94,16 @@ void Statement::Reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
-int64_t Statement::ColumnInt64(int index) const { return sqlite3_column_int64(stmt_, index); }
+int64_t Statement::ColumnInt64(int index) const {
+  return sqlite3_column_int64(stmt_, index);
+}
 
 absl::string_view Statement::ColumnText(int index) const {
   const unsigned char* text = sqlite3_column_text(stmt_, index);
   const int size = sqlite3_column_bytes(stmt_, index);
   if (text == nullptr) return absl::string_view();
-  return absl::string_view(reinterpret_cast<const char*>(text), static_cast<size_t>(size));
+  return absl::string_view(reinterpret_cast<const char*>(text),
+                           static_cast<size_t>(size));
 }
 
 absl::string_view Statement::ColumnBlob(int index) const {
@@ -118,7 +122,8 @@ bool Statement::ColumnIsNull(int index) const {
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path,
                                                          bool read_only) {
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE;
-  flags |= read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  flags |=
+      read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
@@ -152,9 +157,11 @@ absl::StatusOr<std::unique_ptr<Statement>> Database::Prepare(absl::string_view s
   return std::unique_ptr<Statement>(new Statement(this, stmt, std::string(sql)));
 }
 
-absl::StatusOr<int64_t> Database::QueryInt64(absl::string_view sql, absl::string_view what) {
+absl::StatusOr<int64_t> Database::QueryInt64(absl::string_view sql,
+                                             absl::string_view what) {
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  int rc =
+      sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) {
     sqlite3_finalize(stmt);
     return Error(rc, what);
@@ -162,8 +169,8 @@ absl::StatusOr<int64_t> Database::QueryInt64(absl::string_view sql, absl::string
   rc = sqlite3_step(stmt);
   if (rc != SQLITE_ROW) {
     absl::Status status = rc == SQLITE_DONE
-                              ? absl::InternalError(absl::StrCat("store '", path_, "': ", what,
-                                                                 ": no result"))
+                              ? absl::InternalError(absl::StrCat(
+                                    "store '", path_, "': ", what, ": no result"))
                               : Error(rc, what);
     sqlite3_finalize(stmt);
     return status;
@@ -173,9 +180,11 @@ absl::StatusOr<int64_t> Database::QueryInt64(absl::string_view sql, absl::string
   return value;
 }
 
-absl::StatusOr<std::string> Database::QueryText(absl::string_view sql, absl::string_view what) {
+absl::StatusOr<std::string> Database::QueryText(absl::string_view sql,
+                                                absl::string_view what) {
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  int rc =
+      sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) {
     sqlite3_finalize(stmt);
     return Error(rc, what);
@@ -183,8 +192,8 @@ absl::StatusOr<std::string> Database::QueryText(absl::string_view sql, absl::str
   rc = sqlite3_step(stmt);
   if (rc != SQLITE_ROW) {
     absl::Status status = rc == SQLITE_DONE
-                              ? absl::InternalError(absl::StrCat("store '", path_, "': ", what,
-                                                                 ": no result"))
+                              ? absl::InternalError(absl::StrCat(
+                                    "store '", path_, "': ", what, ": no result"))
                               : Error(rc, what);
     sqlite3_finalize(stmt);
     return status;
@@ -203,7 +212,8 @@ absl::Status Database::Error(int result_code, absl::string_view what) const {
   const int system_errno = sqlite3_system_errno(db_);
   std::string detail = sqlite3_errmsg(db_);
   const char* generic = sqlite3_errstr(code);
-  if (generic != nullptr && detail != generic) absl::StrAppend(&detail, " (", generic, ")");
+  if (generic != nullptr && detail != generic)
+    absl::StrAppend(&detail, " (", generic, ")");
   return absl::Status(StatusCodeForSqlite(code, system_errno),
                       absl::StrCat("store '", path_, "': ", what, ": ", detail));
 }

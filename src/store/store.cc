@@ -77,8 +77,8 @@ absl::Status CheckPath(const std::string& path, bool read_only) {
       return absl::NotFoundError(
           absl::StrCat("store '", path, "': directory '", dir, "' does not exist"));
     }
-    return absl::PermissionDeniedError(absl::StrCat("store '", path, "': directory '", dir,
-                                                    "': ", std::strerror(errno)));
+    return absl::PermissionDeniedError(absl::StrCat("store '", path, "': directory '",
+                                                    dir, "': ", std::strerror(errno)));
   }
   if (!S_ISDIR(st.st_mode)) {
     return absl::NotFoundError(
@@ -96,13 +96,14 @@ absl::Status CheckPath(const std::string& path, bool read_only) {
     return absl::OkStatus();
   }
   if (exists && access(path.c_str(), W_OK) != 0) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "store '", path, "': the file is not writable (", std::strerror(errno),
-        "); open it with read_only to inspect it"));
+    return absl::PermissionDeniedError(
+        absl::StrCat("store '", path, "': the file is not writable (",
+                     std::strerror(errno), "); open it with read_only to inspect it"));
   }
   if (access(dir.c_str(), W_OK) != 0) {
     return absl::PermissionDeniedError(absl::StrCat(
-        "store '", path, "': directory '", dir, "' is not writable (", std::strerror(errno),
+        "store '", path, "': directory '", dir, "' is not writable (",
+        std::strerror(errno),
         "); the store needs to create its file and the '-wal' and '-shm' files there"));
   }
   return absl::OkStatus();
@@ -149,11 +150,11 @@ v1::AuditRecord ReadRecord(const Statement& s, int first) {
 
 // What happens to one event of a batch.
 enum class Fate {
-  kError,        // bad input or a conflict: `error`, nothing stored
-  kStored,       // a duplicate of an event recorded earlier: `response`
-  kSameBatch,    // a duplicate of event `original` of this batch
-  kDecided,      // evaluated; written in phase 3
-  kWritten,      // committed
+  kError,      // bad input or a conflict: `error`, nothing stored
+  kStored,     // a duplicate of an event recorded earlier: `response`
+  kSameBatch,  // a duplicate of event `original` of this batch
+  kDecided,    // evaluated; written in phase 3
+  kWritten,    // committed
 };
 
 struct Work {
@@ -203,7 +204,8 @@ class StoreImpl {
   absl::StatusOr<v1::AuditChainHead> ReadHeadLocked() const;
   absl::Status ReadRecordedLocked(Work& work) const;
   // Parses the stored account into `*out`; false when there is none.
-  absl::StatusOr<bool> LoadAccountLocked(absl::string_view account_id, v1::Account* out) const;
+  absl::StatusOr<bool> LoadAccountLocked(absl::string_view account_id,
+                                         v1::Account* out) const;
   // Phase 3 (db_mu_ held, inside the transaction).
   absl::Status WriteLocked(std::vector<Work>& works);
   absl::Status WriteOneLocked(Work& work, v1::AuditChainHead& head,
@@ -258,9 +260,10 @@ absl::StatusOr<std::unique_ptr<StoreImpl>> StoreImpl::Open(const std::string& pa
   if (!memory) PITBOSS_RETURN_IF_ERROR(CheckPath(path, options.read_only));
   PITBOSS_ASSIGN_OR_RETURN(std::unique_ptr<Database> db,
                            Database::Open(path, options.read_only));
-  PITBOSS_RETURN_IF_ERROR(db->Exec(
-      absl::StrCat("PRAGMA busy_timeout = ", absl::ToInt64Milliseconds(options.busy_timeout)),
-      "set busy_timeout"));
+  PITBOSS_RETURN_IF_ERROR(
+      db->Exec(absl::StrCat("PRAGMA busy_timeout = ",
+                            absl::ToInt64Milliseconds(options.busy_timeout)),
+               "set busy_timeout"));
   // Header and version first: a file that is not a pitboss store (or one
   // from a newer pitboss) is refused before anything is written to it
   // (journal_mode=WAL writes the header).
@@ -272,8 +275,8 @@ absl::StatusOr<std::unique_ptr<StoreImpl>> StoreImpl::Open(const std::string& pa
         "; open it read-write once"));
   }
   if (!memory && !options.read_only) {
-    PITBOSS_ASSIGN_OR_RETURN(std::string mode,
-                             db->QueryText("PRAGMA journal_mode = WAL", "set journal_mode=WAL"));
+    PITBOSS_ASSIGN_OR_RETURN(std::string mode, db->QueryText("PRAGMA journal_mode = WAL",
+                                                             "set journal_mode=WAL"));
     if (mode != "wal") {
       return absl::FailedPreconditionError(absl::StrCat(
           "store '", path, "': cannot use WAL mode (journal_mode stays '", mode, "')"));
@@ -295,24 +298,27 @@ absl::Status StoreImpl::Prepare() {
     std::string sql;
   } statements[] = {
       {&get_account_, "SELECT version, account FROM accounts WHERE account_id = ?1"},
-      {&insert_account_, "INSERT INTO accounts (account_id, version, account) VALUES (?1, ?2, ?3)"},
+      {&insert_account_,
+       "INSERT INTO accounts (account_id, version, account) VALUES (?1, ?2, ?3)"},
       {&update_account_,
-       "UPDATE accounts SET version = ?2, account = ?3 WHERE account_id = ?1 AND version = ?4"},
+       "UPDATE accounts SET version = ?2, account = ?3 WHERE account_id = ?1 AND version "
+       "= ?4"},
       {&get_recorded_,
-       absl::StrCat("SELECT i.event_hash, i.expires_at_micros, i.account, a.decision, ",
-                    "a.sequence, a.event_id, a.account_id, a.account_version, ",
-                    "a.recorded_at_seconds, a.recorded_at_nanos, a.payload_hash, a.leaf_hash, ",
-                    "a.previous_record_hash, a.record_hash ",
-                    "FROM idempotency i LEFT JOIN audit a ON a.sequence = i.audit_sequence ",
-                    "WHERE i.event_id = ?1")},
+       absl::StrCat(
+           "SELECT i.event_hash, i.expires_at_micros, i.account, a.decision, ",
+           "a.sequence, a.event_id, a.account_id, a.account_version, ",
+           "a.recorded_at_seconds, a.recorded_at_nanos, a.payload_hash, a.leaf_hash, ",
+           "a.previous_record_hash, a.record_hash ",
+           "FROM idempotency i LEFT JOIN audit a ON a.sequence = i.audit_sequence ",
+           "WHERE i.event_id = ?1")},
       {&insert_idempotency_,
        "INSERT INTO idempotency (event_id, event_hash, audit_sequence, account, "
        "expires_at_micros) VALUES (?1, ?2, ?3, ?4, ?5)"},
       {&delete_idempotency_, "DELETE FROM idempotency WHERE event_id = ?1"},
       {&prune_idempotency_, "DELETE FROM idempotency WHERE expires_at_micros <= ?1"},
-      {&insert_audit_,
-       absl::StrCat("INSERT INTO audit (", kAuditColumns,
-                    ", event, decision) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")},
+      {&insert_audit_, absl::StrCat("INSERT INTO audit (", kAuditColumns,
+                                    ", event, decision) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                                    "?7, ?8, ?9, ?10, ?11, ?12)")},
       {&get_head_, "SELECT sequence, record_hash FROM audit_head WHERE id = 1"},
       {&set_head_, "UPDATE audit_head SET sequence = ?1, record_hash = ?2 WHERE id = 1"},
       {&begin_, "BEGIN IMMEDIATE"},
@@ -330,7 +336,8 @@ absl::StatusOr<v1::AuditChainHead> StoreImpl::ReadHeadLocked() const {
   PITBOSS_ASSIGN_OR_RETURN(const bool row, s.Step());
   if (!row) {
     s.Reset();
-    return Error(absl::StatusCode::kDataLoss, "audit_head: the chain head row is missing");
+    return Error(absl::StatusCode::kDataLoss,
+                 "audit_head: the chain head row is missing");
   }
   v1::AuditChainHead head;
   head.set_sequence(static_cast<uint64_t>(s.ColumnInt64(0)));
@@ -402,15 +409,16 @@ absl::StatusOr<bool> StoreImpl::LoadAccountLocked(absl::string_view account_id,
   if (!parsed || out->version() != version) {
     return Error(absl::StatusCode::kDataLoss,
                  absl::StrCat("account '", account_id, "': stored row is damaged (",
-                              parsed ? "version column disagrees with the account" :
-                                       "does not parse", ")"));
+                              parsed ? "version column disagrees with the account"
+                                     : "does not parse",
+                              ")"));
   }
   return true;
 }
 
-std::vector<absl::StatusOr<ApplyResult>> StoreImpl::Apply(const Engine& engine,
-                                                          absl::Span<const v1::Event> events,
-                                                          absl::Span<const absl::Time> nows) {
+std::vector<absl::StatusOr<ApplyResult>> StoreImpl::Apply(
+    const Engine& engine, absl::Span<const v1::Event> events,
+    absl::Span<const absl::Time> nows) {
   std::vector<Work> works(events.size());
   // Filled from the back: a duplicate (kSameBatch) always comes after its
   // original, so it copies the original's response before that is moved out.
@@ -454,7 +462,8 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::Apply(const Engine& engine,
 
   if (options_.read_only) {
     for (Work& w : works) {
-      w.error = Error(absl::StatusCode::kFailedPrecondition, "opened read-only; nothing applied");
+      w.error = Error(absl::StatusCode::kFailedPrecondition,
+                      "opened read-only; nothing applied");
     }
     return results();
   }
@@ -474,7 +483,8 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::Apply(const Engine& engine,
     }
     if (w.now == absl::InfinitePast() || w.now == absl::InfiniteFuture()) {
       w.error = absl::InvalidArgumentError(
-          "now: not a finite time (ApplyBatchAtEventTime: event.occurred_at missing or invalid)");
+          "now: not a finite time (ApplyBatchAtEventTime: event.occurred_at missing or "
+          "invalid)");
       continue;
     }
     w.event_bytes = DeterministicBytes(*w.event);
@@ -522,7 +532,8 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::Apply(const Engine& engine,
       if (inserted) {
         AccountSlot& slot = it->second;
         slot.loaded = google::protobuf::Arena::CreateMessage<v1::Account>(&arena);
-        absl::StatusOr<bool> exists = LoadAccountLocked(w.event->account_id(), slot.loaded);
+        absl::StatusOr<bool> exists =
+            LoadAccountLocked(w.event->account_id(), slot.loaded);
         if (!exists.ok()) {
           accounts.erase(it);
           w.fate = Fate::kError;
@@ -678,8 +689,8 @@ absl::Status StoreImpl::WriteOneLocked(Work& w, v1::AuditChainHead& head,
     PITBOSS_RETURN_IF_ERROR(ReadRecordedLocked(w));
     if (w.fate == Fate::kDecided) {  // expired meanwhile: cannot happen after pruning
       w.fate = Fate::kError;
-      w.error = absl::AbortedError(absl::StrCat("event '", event.event_id(),
-                                                "': recorded concurrently; retry"));
+      w.error = absl::AbortedError(
+          absl::StrCat("event '", event.event_id(), "': recorded concurrently; retry"));
     }
     tainted.insert(event.account_id());
     return absl::OkStatus();
@@ -703,10 +714,10 @@ absl::Status StoreImpl::WriteOneLocked(Work& w, v1::AuditChainHead& head,
       delete_idempotency_->BindText(1, event.event_id());
       PITBOSS_RETURN_IF_ERROR(delete_idempotency_->Run());
       w.fate = Fate::kError;
-      w.error = absl::AbortedError(absl::StrCat(
-          "account '", account.account_id(), "': version ", w.version_before,
-          " changed by another writer before event '", event.event_id(),
-          "' was stored; nothing changed, retry"));
+      w.error = absl::AbortedError(
+          absl::StrCat("account '", account.account_id(), "': version ", w.version_before,
+                       " changed by another writer before event '", event.event_id(),
+                       "' was stored; nothing changed, retry"));
       tainted.insert(event.account_id());
       return absl::OkStatus();
     }
@@ -738,7 +749,8 @@ absl::StatusOr<v1::Account> StoreImpl::GetAccount(absl::string_view account_id) 
   v1::Account account;
   PITBOSS_ASSIGN_OR_RETURN(const bool exists, LoadAccountLocked(account_id, &account));
   if (!exists) {
-    return absl::NotFoundError(absl::StrCat("account: unknown account '", account_id, "'"));
+    return absl::NotFoundError(
+        absl::StrCat("account: unknown account '", account_id, "'"));
   }
   return account;
 }
@@ -780,7 +792,8 @@ absl::Status StoreImpl::VerifyAudit() const {
         v1::Decision decision;
         const absl::string_view event_bytes = select->ColumnBlob(10);
         const absl::string_view decision_bytes = select->ColumnBlob(11);
-        if (!event.ParseFromArray(event_bytes.data(), static_cast<int>(event_bytes.size())) ||
+        if (!event.ParseFromArray(event_bytes.data(),
+                                  static_cast<int>(event_bytes.size())) ||
             !decision.ParseFromArray(decision_bytes.data(),
                                      static_cast<int>(decision_bytes.size()))) {
           select->Reset();
@@ -814,11 +827,11 @@ absl::Status StoreImpl::VerifyAudit() const {
     }
     const v1::AuditChainHead& end = options.start;
     if (end.sequence() != stored_head.sequence()) {
-      return Error(absl::StatusCode::kDataLoss,
-                   absl::StrCat("audit sequence ", end.sequence() + 1,
-                                ": missing: the chain ends at sequence ", end.sequence(),
-                                " but the stored head is at sequence ",
-                                stored_head.sequence()));
+      return Error(
+          absl::StatusCode::kDataLoss,
+          absl::StrCat("audit sequence ", end.sequence() + 1,
+                       ": missing: the chain ends at sequence ", end.sequence(),
+                       " but the stored head is at sequence ", stored_head.sequence()));
     }
     if (end.sequence() != 0 && end.record_hash() != stored_head.record_hash()) {
       return Error(absl::StatusCode::kDataLoss,
@@ -852,9 +865,8 @@ absl::StatusOr<ApplyResult> Store::Apply(const Engine& engine, const v1::Event& 
   return std::move(results.front());
 }
 
-std::vector<absl::StatusOr<ApplyResult>> Store::ApplyBatch(const Engine& engine,
-                                                           absl::Span<const v1::Event> events,
-                                                           absl::Time now) {
+std::vector<absl::StatusOr<ApplyResult>> Store::ApplyBatch(
+    const Engine& engine, absl::Span<const v1::Event> events, absl::Time now) {
   const std::vector<absl::Time> nows(events.size(), now);
   return impl_->Apply(engine, events, nows);
 }
@@ -866,10 +878,11 @@ std::vector<absl::StatusOr<ApplyResult>> Store::ApplyBatchAtEventTime(
   for (const v1::Event& event : events) {
     // An unset or invalid occurred_at becomes an infinite time, which Apply
     // refuses ("now: not a finite time") before anything else.
-    nows.push_back(event.has_occurred_at() &&
-                           domain::ValidateProtoTime(event.occurred_at(), "event.occurred_at").ok()
-                       ? domain::FromProtoTime(event.occurred_at())
-                       : absl::InfinitePast());
+    nows.push_back(
+        event.has_occurred_at() &&
+                domain::ValidateProtoTime(event.occurred_at(), "event.occurred_at").ok()
+            ? domain::FromProtoTime(event.occurred_at())
+            : absl::InfinitePast());
   }
   return impl_->Apply(engine, events, nows);
 }

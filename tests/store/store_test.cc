@@ -124,7 +124,8 @@ class RawDb {
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return std::string(std::istreambuf_iterator<char>(in),
+                     std::istreambuf_iterator<char>());
 }
 
 std::unique_ptr<Store> OpenOrDie(const std::string& path, StoreOptions options = {}) {
@@ -159,8 +160,8 @@ class Player {
     events.push_back(Next([](ScenarioDriver& d) { return d.Login(true); }));
     events.push_back(Next(
         [](ScenarioDriver& d) { return d.Verified("f-pw", v1::FACTOR_KIND_PASSWORD); }));
-    events.push_back(
-        Next([](ScenarioDriver& d) { return d.Verified("f-totp", v1::FACTOR_KIND_TOTP); }));
+    events.push_back(Next(
+        [](ScenarioDriver& d) { return d.Verified("f-totp", v1::FACTOR_KIND_TOTP); }));
     events.push_back(Next([yen](ScenarioDriver& d) {
       return d.DepositNewBank("d-1", yen, "bank-1", "ﾔﾏﾀﾞ ﾀﾛｳ");
     }));
@@ -177,7 +178,9 @@ class Player {
   ScenarioDriver driver_;
 };
 
-absl::Time TimeOf(const v1::Event& event) { return domain::FromProtoTime(event.occurred_at()); }
+absl::Time TimeOf(const v1::Event& event) {
+  return domain::FromProtoTime(event.occurred_at());
+}
 
 // Applies each event at its own time; every one must succeed.
 std::vector<ApplyResult> ApplyAll(Store& store, const std::vector<v1::Event>& events) {
@@ -285,7 +288,8 @@ TEST(StoreTest, DuplicateEventReturnsRecordedResponseAndChangesNothing) {
 
   // Sent again, also an hour later: the recorded response, no second credit.
   for (absl::Duration later : {absl::ZeroDuration(), absl::Hours(1)}) {
-    absl::StatusOr<ApplyResult> again = store->Apply(TheEngine(), settle, TimeOf(settle) + later);
+    absl::StatusOr<ApplyResult> again =
+        store->Apply(TheEngine(), settle, TimeOf(settle) + later);
     ASSERT_THAT(again, IsOk());
     EXPECT_TRUE(again->replayed);
     EXPECT_TRUE(MessageDifferencer::Equals(again->response, results.back().response))
@@ -294,7 +298,8 @@ TEST(StoreTest, DuplicateEventReturnsRecordedResponseAndChangesNothing) {
     EXPECT_EQ(Cash(*store, "acct-1"), 20000);
   }
   // The account opening too (it would otherwise be ALREADY_EXISTS).
-  absl::StatusOr<ApplyResult> reopen = store->Apply(TheEngine(), events[0], TimeOf(events[0]));
+  absl::StatusOr<ApplyResult> reopen =
+      store->Apply(TheEngine(), events[0], TimeOf(events[0]));
   ASSERT_THAT(reopen, IsOk());
   EXPECT_TRUE(reopen->replayed);
   EXPECT_EQ(reopen->response.account().version(), 1);
@@ -313,17 +318,19 @@ TEST(StoreTest, SameEventIdWithDifferentPayloadIsAnErrorAndChangesNothing) {
   v1::Event changed = events.back();  // the wager, with another stake
   ASSERT_TRUE(changed.has_wager_settled());
   changed.mutable_wager_settled()->mutable_stake()->set_minor_units(5000);
-  EXPECT_THAT(store->Apply(TheEngine(), changed, TimeOf(changed)),
-              StatusIs(absl::StatusCode::kAlreadyExists,
-                       AllOf(HasSubstr(changed.event_id()), HasSubstr("different payload"))));
+  EXPECT_THAT(
+      store->Apply(TheEngine(), changed, TimeOf(changed)),
+      StatusIs(absl::StatusCode::kAlreadyExists,
+               AllOf(HasSubstr(changed.event_id()), HasSubstr("different payload"))));
   ExpectUnchanged(before, Take(*store, "acct-1"));
 
   // The same id for another account is a different payload too.
   Player q("acct-2");
   v1::Event other = q.Next([](ScenarioDriver& d) { return d.OpenJapaneseAccount(); });
   other.set_event_id(events[0].event_id());
-  EXPECT_THAT(store->Apply(TheEngine(), other, TimeOf(other)),
-              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr(events[0].event_id())));
+  EXPECT_THAT(
+      store->Apply(TheEngine(), other, TimeOf(other)),
+      StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr(events[0].event_id())));
   EXPECT_THAT(store->GetAccount("acct-2"), StatusIs(absl::StatusCode::kNotFound));
   ExpectUnchanged(before, Take(*store, "acct-1"));
 }
@@ -336,16 +343,18 @@ TEST(StoreTest, IdempotencyRowsAreKeptForTheRetentionThenPruned) {
   ASSERT_NE(store, nullptr);
   Player p("acct-1");
   const absl::Time t0 = ScenarioStart();
-  const v1::Event open = p.Next([](ScenarioDriver& d) { return d.OpenJapaneseAccount(); });
+  const v1::Event open =
+      p.Next([](ScenarioDriver& d) { return d.OpenJapaneseAccount(); });
   const v1::Event login = p.Next([](ScenarioDriver& d) { return d.Login(true); });
-  const v1::Event verify =
-      p.Next([](ScenarioDriver& d) { return d.Verified("f-pw", v1::FACTOR_KIND_PASSWORD); });
+  const v1::Event verify = p.Next(
+      [](ScenarioDriver& d) { return d.Verified("f-pw", v1::FACTOR_KIND_PASSWORD); });
   ASSERT_THAT(store->Apply(TheEngine(), open, t0), IsOk());
   ASSERT_THAT(store->Apply(TheEngine(), login, t0 + absl::Minutes(30)), IsOk());
   EXPECT_EQ(Keys(*store), 2);
 
   // 59 minutes after the opening: still within retention, nothing pruned.
-  absl::StatusOr<ApplyResult> dup = store->Apply(TheEngine(), open, t0 + absl::Minutes(59));
+  absl::StatusOr<ApplyResult> dup =
+      store->Apply(TheEngine(), open, t0 + absl::Minutes(59));
   ASSERT_THAT(dup, IsOk());
   EXPECT_TRUE(dup->replayed);
   EXPECT_EQ(Keys(*store), 2);
@@ -370,6 +379,40 @@ TEST(StoreTest, IdempotencyRowsAreKeptForTheRetentionThenPruned) {
                        HasSubstr("StoreOptions.idempotency_retention")));
 }
 
+TEST(StoreTest, DefaultRetentionKeepsKeysForADay) {
+  std::unique_ptr<Store> store = OpenOrDie(":memory:");
+  ASSERT_NE(store, nullptr);
+  Player p("acct-1");
+  const v1::Event open =
+      p.Next([](ScenarioDriver& d) { return d.OpenJapaneseAccount(); });
+  const absl::Time t0 = TimeOf(open);
+  ASSERT_THAT(store->Apply(TheEngine(), open, t0), IsOk());
+  absl::StatusOr<ApplyResult> later =
+      store->Apply(TheEngine(), open, t0 + absl::Hours(24) - absl::Seconds(1));
+  ASSERT_THAT(later, IsOk());
+  EXPECT_TRUE(later->replayed);
+  // The first write a day later prunes it.
+  p.driver().Advance(absl::Hours(24));
+  const v1::Event login = p.Next([](ScenarioDriver& d) { return d.Login(true); });
+  ASSERT_THAT(store->Apply(TheEngine(), login, TimeOf(login)), IsOk());
+  EXPECT_EQ(Keys(*store), 1);
+}
+
+TEST(StoreTest, EventTimeBatchNeedsOccurredAt) {
+  std::unique_ptr<Store> store = OpenOrDie(":memory:");
+  ASSERT_NE(store, nullptr);
+  Player p("acct-1");
+  v1::Event open = p.Next([](ScenarioDriver& d) { return d.OpenJapaneseAccount(); });
+  open.clear_occurred_at();
+  std::vector<absl::StatusOr<ApplyResult>> r =
+      store->ApplyBatchAtEventTime(TheEngine(), {open});
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_THAT(r[0],
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("occurred_at")));
+  EXPECT_EQ(Take(*store, "acct-1").head_sequence, 0u);
+  EXPECT_EQ(Keys(*store), 0);
+}
+
 TEST(StoreTest, BadInputIsTheEnginesErrorAndStoresNothing) {
   std::unique_ptr<Store> store = OpenOrDie(":memory:");
   ASSERT_NE(store, nullptr);
@@ -377,8 +420,9 @@ TEST(StoreTest, BadInputIsTheEnginesErrorAndStoresNothing) {
   // Unknown account.
   const v1::Event deposit =
       p.Next([](ScenarioDriver& d) { return d.Deposit("d-1", 1000, "bank-1"); });
-  EXPECT_THAT(store->Apply(TheEngine(), deposit, TimeOf(deposit)),
-              StatusIs(absl::StatusCode::kNotFound, HasSubstr("unknown account 'acct-1'")));
+  EXPECT_THAT(
+      store->Apply(TheEngine(), deposit, TimeOf(deposit)),
+      StatusIs(absl::StatusCode::kNotFound, HasSubstr("unknown account 'acct-1'")));
   Snapshot empty = Take(*store, "acct-1");
   EXPECT_EQ(empty.account, "");
   EXPECT_EQ(empty.head_sequence, 0u);
@@ -387,8 +431,9 @@ TEST(StoreTest, BadInputIsTheEnginesErrorAndStoresNothing) {
   ApplyAll(*store, {p.Next([](ScenarioDriver& d) { return d.OpenJapaneseAccount(); })});
   const Snapshot before = Take(*store, "acct-1");
   // A negative amount; a missing event id; no event kind.
-  v1::Event negative =
-      p.Next([](ScenarioDriver& d) { return d.DepositNewBank("d-2", -5, "bank-1", "YAMADA TARO"); });
+  v1::Event negative = p.Next([](ScenarioDriver& d) {
+    return d.DepositNewBank("d-2", -5, "bank-1", "YAMADA TARO");
+  });
   EXPECT_THAT(store->Apply(TheEngine(), negative, TimeOf(negative)),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("amount")));
   v1::Event no_id = p.Next([](ScenarioDriver& d) { return d.Login(true); });
@@ -424,8 +469,9 @@ TEST(StoreTest, FailedAuditInsertRollsBackTheWholeEvent) {
       "CREATE TRIGGER fail_audit BEFORE INSERT ON audit "
       "BEGIN SELECT RAISE(ABORT, 'injected audit failure'); END");
   absl::StatusOr<ApplyResult> failed = store->Apply(TheEngine(), settle, TimeOf(settle));
-  EXPECT_THAT(failed, StatusIs(absl::StatusCode::kAborted,
-                               AllOf(HasSubstr("injected audit failure"), HasSubstr(path))));
+  EXPECT_THAT(failed,
+              StatusIs(absl::StatusCode::kAborted,
+                       AllOf(HasSubstr("injected audit failure"), HasSubstr(path))));
   ExpectUnchanged(before, Take(*store, "acct-1"));
   EXPECT_EQ(Cash(*store, "acct-1"), 0);  // the account row was not credited either
 
@@ -463,7 +509,8 @@ TEST(StoreTest, ReadOnlyStoreReadsButNeverWrites) {
   ASSERT_NE(store, nullptr);
   const Snapshot before = Take(*store, "acct-1");
   EXPECT_THAT(store->VerifyAudit(), IsOk());
-  const v1::Event wager = p.Next([](ScenarioDriver& d) { return d.Wager("g-9", 100, 0); });
+  const v1::Event wager =
+      p.Next([](ScenarioDriver& d) { return d.Wager("g-9", 100, 0); });
   EXPECT_THAT(store->Apply(TheEngine(), wager, TimeOf(wager)),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        AllOf(HasSubstr("read-only"), HasSubstr(path))));
@@ -522,14 +569,15 @@ TEST(StoreTest, BatchHandlesDuplicatesReusedIdsAndBadEventsPerEvent) {
   v1::Event reused = wager;
   reused.mutable_wager_settled()->mutable_stake()->set_minor_units(2000);
   const std::vector<v1::Event> batch = {
-      settle,                                                                  // 0 applied
-      ghost.Next([](ScenarioDriver& d) { return d.Login(true); }),            // 1 unknown
-      wager,                                                                   // 2 sees 0
-      settle,                                                                  // 3 dup of 0
-      reused,                                                                  // 4 reused id
-      login,                                                                   // 5 dup, stored
+      settle,                                                       // 0 applied
+      ghost.Next([](ScenarioDriver& d) { return d.Login(true); }),  // 1 unknown
+      wager,                                                        // 2 sees 0
+      settle,                                                       // 3 dup of 0
+      reused,                                                       // 4 reused id
+      login,                                                        // 5 dup, stored
   };
-  std::vector<absl::StatusOr<ApplyResult>> r = store->ApplyBatch(TheEngine(), batch, a.now());
+  std::vector<absl::StatusOr<ApplyResult>> r =
+      store->ApplyBatch(TheEngine(), batch, a.now());
   ASSERT_EQ(r.size(), batch.size());
   ASSERT_THAT(r[0], IsOk());
   EXPECT_FALSE(r[0]->replayed);
@@ -541,7 +589,8 @@ TEST(StoreTest, BatchHandlesDuplicatesReusedIdsAndBadEventsPerEvent) {
   ASSERT_THAT(r[3], IsOk());
   EXPECT_TRUE(r[3]->replayed);
   EXPECT_TRUE(MessageDifferencer::Equals(r[3]->response, r[0]->response));
-  EXPECT_THAT(r[4], StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr(wager.event_id())));
+  EXPECT_THAT(r[4],
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr(wager.event_id())));
   ASSERT_THAT(r[5], IsOk());
   EXPECT_TRUE(r[5]->replayed);
 
@@ -615,7 +664,8 @@ TEST(StoreTest, ConcurrentThreadsOnManyAccountsKeepOneValidChain) {
     ASSERT_FALSE(results.empty());
     absl::StatusOr<v1::Account> account = store->GetAccount(id);
     ASSERT_THAT(account, IsOk());
-    EXPECT_TRUE(MessageDifferencer::Equals(*account, results.back().response.account())) << id;
+    EXPECT_TRUE(MessageDifferencer::Equals(*account, results.back().response.account()))
+        << id;
   }
   // Deposit 1000*(a+1), 6 wagers of 100 of which three paid 150.
   EXPECT_EQ(Cash(*store, "acct-3-2"), 3000 - 600 + 450);
@@ -774,8 +824,8 @@ TEST(StoreOpenTest, ForeignSqliteDatabaseIsRefusedUntouched) {
 
   const std::string other_app = dir.File("app.db");
   RawDb(other_app).Exec("PRAGMA application_id = 1234");
-  EXPECT_THAT(Store::Open(other_app, {}),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("application_id")));
+  EXPECT_THAT(Store::Open(other_app, {}), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                                   HasSubstr("application_id")));
 }
 
 TEST(StoreOpenTest, EmptyFileBecomesAStore) {
@@ -784,8 +834,9 @@ TEST(StoreOpenTest, EmptyFileBecomesAStore) {
   std::ofstream(path).close();
   StoreOptions read_only;
   read_only.read_only = true;
-  EXPECT_THAT(Store::Open(path, read_only),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("needs migrating")));
+  EXPECT_THAT(
+      Store::Open(path, read_only),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("needs migrating")));
   EXPECT_EQ(std::filesystem::file_size(path), 0u);
   OpenOrDie(path).reset();
   RawDb raw(path);
