@@ -27,10 +27,13 @@
 #include "absl/time/time.h"
 #include "benchmark/benchmark.h"
 #include "google/protobuf/arena.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "pitboss/engine.h"
 #include "pitboss/v1/policy.pb.h"
 #include "src/domain/name_match.h"
 #include "src/engine/rule_set.h"
+#include "src/engine/state_changes.h"
 #include "src/risk/features.h"
 #include "tests/scenarios/scenario_driver.h"
 
@@ -276,6 +279,26 @@ void BM_ParseRequestBaseline(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseRequestBaseline);
 
+// The same on an arena with 64 KB blocks, as EvaluateSerialized parses: the
+// floor of the through-bytes path.
+void BM_ParseRequestOnArenaBaseline(benchmark::State& state) {
+  const Workload& w = TheWorkload();
+  google::protobuf::ArenaOptions options;
+  options.start_block_size = 64 << 10;
+  options.max_block_size = 64 << 10;
+  size_t i = 0;
+  for (auto _ : state) {
+    google::protobuf::Arena arena(options);
+    auto* request = google::protobuf::Arena::CreateMessage<v1::EvaluateRequest>(&arena);
+    if (!request->ParseFromString(*w.mix_bytes[i % w.mix_bytes.size()])) {
+      state.SkipWithError("parse failed");
+    }
+    benchmark::DoNotOptimize(request);
+    ++i;
+  }
+}
+BENCHMARK(BM_ParseRequestOnArenaBaseline);
+
 // Baseline: one copy of the account (the pipeline needs at least one: the
 // result account next to the request's; the domain copies once more per
 // applied step, see domain/account_change.h).
@@ -287,6 +310,47 @@ void BM_AccountCopyBaseline(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_AccountCopyBaseline);
+
+// Component: the state-change report of one evaluation (snapshot of the
+// account before, comparison with the account after; here unchanged, which
+// is the usual case and the full cost: every section is compared).
+void BM_StateChangeDiff(benchmark::State& state) {
+  const Workload& w = TheWorkload();
+  size_t i = 0;
+  for (auto _ : state) {
+    const v1::Account& account = w.mix[i % w.mix.size()]->account();
+    engine::AccountSnapshot snapshot = engine::AccountSnapshot::Of(account);
+    std::vector<v1::StateChange> changes = engine::DiffAccounts(snapshot, account);
+    benchmark::DoNotOptimize(changes);
+    ++i;
+  }
+}
+BENCHMARK(BM_StateChangeDiff);
+
+// Component: writing a response (decision, account, audit record) as
+// deterministic bytes.
+void BM_SerializeResponseBaseline(benchmark::State& state) {
+  const Workload& w = TheWorkload();
+  std::vector<v1::EvaluateResponse> responses;
+  for (const v1::EvaluateRequest* request : w.mix) {
+    absl::StatusOr<v1::EvaluateResponse> response = w.engine->Evaluate(*request);
+    Require(response.status(), "response");
+    responses.push_back(*std::move(response));
+  }
+  size_t i = 0;
+  for (auto _ : state) {
+    const v1::EvaluateResponse& response = responses[i % responses.size()];
+    std::string out;
+    out.resize(response.ByteSizeLong());
+    google::protobuf::io::ArrayOutputStream array(out.data(), static_cast<int>(out.size()));
+    google::protobuf::io::CodedOutputStream coded(&array);
+    coded.SetSerializationDeterministic(true);
+    response.SerializeWithCachedSizes(&coded);
+    benchmark::DoNotOptimize(out);
+    ++i;
+  }
+}
+BENCHMARK(BM_SerializeResponseBaseline);
 
 // Arg -1: the mix; 0..6: one kind (wager, login, verify, deposit, settle,
 // withdraw, call).

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "src/common/status_macros.h"
+#include "src/domain/account_change.h"
 #include "src/domain/deposit_machine.h"
 #include "src/domain/event_envelope.h"
 #include "src/domain/wager.h"
@@ -16,11 +17,17 @@ namespace {
 
 // Limit, time-out and self-exclusion operations take the sub-message only;
 // this validates the envelope and records the event id in the same change.
+// On a scratch account (account_change.h) the change is made in place.
 template <typename Op>
 absl::Status WithEnvelope(v1::Account* account, const v1::Event& event,
                           v1::Event::KindCase kind, Op&& op) {
   if (account == nullptr) return absl::InvalidArgumentError("account: is null");
   PITBOSS_RETURN_IF_ERROR(ValidateEventFor(*account, event, kind));
+  if (IsScratchAccount(account)) {
+    PITBOSS_RETURN_IF_ERROR(op(account));
+    account->set_last_event_id(event.event_id());
+    return absl::OkStatus();
+  }
   v1::Account draft = *account;
   PITBOSS_RETURN_IF_ERROR(op(&draft));
   draft.set_last_event_id(event.event_id());

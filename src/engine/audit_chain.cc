@@ -31,6 +31,29 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
 
+// Whether `message` or any message inside it has unknown fields. Walks the
+// descriptor's message-typed fields only (no ListFields vector, no paths): this
+// runs on every evaluation, the path is only needed on failure.
+bool HasUnknownFields(const Message& message) {
+  const Reflection* reflection = message.GetReflection();
+  if (!reflection->GetUnknownFields(message).empty()) return true;
+  const google::protobuf::Descriptor* descriptor = message.GetDescriptor();
+  for (int f = 0; f < descriptor->field_count(); ++f) {
+    const FieldDescriptor* field = descriptor->field(f);
+    if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    if (field->is_repeated()) {
+      const int size = reflection->FieldSize(message, field);
+      for (int i = 0; i < size; ++i) {
+        if (HasUnknownFields(reflection->GetRepeatedMessage(message, field, i))) return true;
+      }
+    } else if (reflection->HasField(message, field) &&
+               HasUnknownFields(reflection->GetMessage(message, field))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // The first message inside `message` (itself included) with unknown fields;
 // its path goes to *path.
 bool FindUnknownFields(const Message& message, const std::string& prefix,
@@ -59,6 +82,33 @@ bool FindUnknownFields(const Message& message, const std::string& prefix,
     }
   }
   return false;
+}
+
+absl::Status RefuseUnknownFields(const Message& message) {
+  if (!HasUnknownFields(message)) return absl::OkStatus();
+  std::string path;
+  FindUnknownFields(message, std::string(message.GetDescriptor()->name()), &path);
+  return absl::InvalidArgumentError(
+      absl::StrCat(path, ": has unknown fields; canonical bytes need none"));
+}
+
+// Appends the deterministic serialization of `message` (ByteSizeLong already
+// called) to `out`.
+void AppendSerialized(const Message& message, size_t size, std::string& out) {
+  const size_t at = out.size();
+  out.resize(at + size);
+  google::protobuf::io::ArrayOutputStream array(&out[at], static_cast<int>(size));
+  google::protobuf::io::CodedOutputStream coded(&array);
+  coded.SetSerializationDeterministic(true);
+  message.SerializeWithCachedSizes(&coded);
+}
+
+void AppendVarint(uint64_t value, std::string& out) {
+  while (value >= 0x80) {
+    out.push_back(static_cast<char>((value & 0x7f) | 0x80));
+    value >>= 7;
+  }
+  out.push_back(static_cast<char>(value));
 }
 
 struct MdCtxDeleter {
@@ -129,11 +179,7 @@ std::string RecordName(size_t index, uint64_t sequence) {
 }  // namespace
 
 absl::StatusOr<std::string> CanonicalBytes(const Message& message) {
-  std::string path;
-  if (FindUnknownFields(message, std::string(message.GetDescriptor()->name()), &path)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": has unknown fields; canonical bytes need none"));
-  }
+  PITBOSS_RETURN_IF_ERROR(RefuseUnknownFields(message));
   const size_t size = message.ByteSizeLong();
   if (size > static_cast<size_t>(INT_MAX)) {
     return absl::OutOfRangeError(absl::StrCat(message.GetDescriptor()->name(), ": ",
@@ -180,11 +226,35 @@ const std::string& GenesisHash() {
 absl::StatusOr<std::string> PayloadHash(const v1::Event& event,
                                         const v1::Decision& decision,
                                         int64_t account_version) {
-  v1::AuditPayload payload;
-  *payload.mutable_event() = event;
-  *payload.mutable_decision() = decision;
-  payload.set_account_version(account_version);
-  PITBOSS_ASSIGN_OR_RETURN(std::string bytes, CanonicalBytes(payload));
+  // CanonicalBytes of the AuditPayload{event, decision, account_version},
+  // written field by field instead of copying the event and the decision into
+  // one: tag, length and bytes of each message field (both always present),
+  // then the version when it is not zero (proto3). Byte-identical to
+  // serializing the assembled message (tests/engine/audit_chain_test.cc).
+  if (HasUnknownFields(event) || HasUnknownFields(decision)) {
+    v1::AuditPayload payload;
+    *payload.mutable_event() = event;
+    *payload.mutable_decision() = decision;
+    return RefuseUnknownFields(payload);
+  }
+  const size_t event_size = event.ByteSizeLong();
+  const size_t decision_size = decision.ByteSizeLong();
+  if (event_size + decision_size > static_cast<size_t>(INT_MAX) - 32) {
+    return absl::OutOfRangeError(absl::StrCat("AuditPayload: ", event_size + decision_size,
+                                              " bytes is too large to hash"));
+  }
+  std::string bytes;
+  bytes.reserve(event_size + decision_size + 32);
+  bytes.push_back(static_cast<char>((v1::AuditPayload::kEventFieldNumber << 3) | 2));
+  AppendVarint(event_size, bytes);
+  AppendSerialized(event, event_size, bytes);
+  bytes.push_back(static_cast<char>((v1::AuditPayload::kDecisionFieldNumber << 3) | 2));
+  AppendVarint(decision_size, bytes);
+  AppendSerialized(decision, decision_size, bytes);
+  if (account_version != 0) {
+    bytes.push_back(static_cast<char>(v1::AuditPayload::kAccountVersionFieldNumber << 3));
+    AppendVarint(static_cast<uint64_t>(account_version), bytes);
+  }
   return LeafHash(bytes);
 }
 

@@ -66,10 +66,14 @@ std::string ResponsibleGamblingWithoutLimits(const v1::ResponsibleGambling& rg) 
   return copy.SerializeAsString();
 }
 
-// SameBytes with the before side already serialized.
+// SameBytes with the before side already serialized: sized once, written
+// once (no string allocation when the sizes differ).
 bool SameAs(const std::string& before_bytes, const google::protobuf::MessageLite& after) {
-  if (after.ByteSizeLong() != before_bytes.size()) return false;
-  return after.SerializeAsString() == before_bytes;
+  const size_t size = after.ByteSizeLong();
+  if (size != before_bytes.size()) return false;
+  std::string bytes(size, '\0');
+  after.SerializeWithCachedSizesToArray(reinterpret_cast<uint8_t*>(bytes.data()));
+  return bytes == before_bytes;
 }
 
 void DiffSection(v1::StateChangeKind kind, const std::string& field,

@@ -2,7 +2,9 @@
 // name_match_features.h).
 #include "src/risk/name_match_features.h"
 
+#include <deque>
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "src/common/status_macros.h"
@@ -40,19 +42,52 @@ v1::NameMatch ToFeature(domain::NameMatchKind kind) {
   return v1::NAME_MATCH_NO_MATCH;
 }
 
+// Canonical forms already computed in this call, by spelling. Canonicalize is
+// the costly part (ICU normalisation and transliteration) and deterministic,
+// so a spelling seen before (the candidate itself, or a family/given split
+// that reads like the full name) reuses its form instead of a second ICU pass.
+// Only successes are kept: a failing spelling fails the first time it is seen.
+class CanonicalCache {
+ public:
+  explicit CanonicalCache(const domain::NameMatcher& matcher) : matcher_(matcher) {}
+
+  void Add(absl::string_view spelling, const domain::CanonicalName& canonical) {
+    entries_.push_back({std::string(spelling), canonical});
+  }
+
+  absl::StatusOr<const domain::CanonicalName*> Get(absl::string_view spelling,
+                                                   absl::string_view field) {
+    for (const Entry& entry : entries_) {
+      if (entry.spelling == spelling) return &entry.canonical;
+    }
+    PITBOSS_ASSIGN_OR_RETURN(domain::CanonicalName canonical,
+                             matcher_.Canonicalize(spelling, field));
+    entries_.push_back({std::string(spelling), std::move(canonical)});
+    return &entries_.back().canonical;
+  }
+
+ private:
+  struct Entry {
+    std::string spelling;
+    domain::CanonicalName canonical;
+  };
+  const domain::NameMatcher& matcher_;
+  std::deque<Entry> entries_;  // stable addresses
+};
+
 // Compares the canonical candidate with one registered spelling; keeps the best.
-absl::Status CompareVariant(const domain::NameMatcher& matcher, absl::string_view candidate,
+absl::Status CompareVariant(CanonicalCache& cache, absl::string_view candidate,
                             const domain::CanonicalName& canonical_candidate,
                             absl::string_view registered, absl::string_view field,
                             bool& any_registered, domain::NameMatchKind& best) {
   if (registered.empty()) return absl::OkStatus();
   any_registered = true;
-  PITBOSS_ASSIGN_OR_RETURN(domain::CanonicalName variant,
-                           matcher.Canonicalize(registered, field));
+  PITBOSS_ASSIGN_OR_RETURN(const domain::CanonicalName* variant,
+                           cache.Get(registered, field));
   const domain::NameMatchKind kind = registered == candidate
                                          ? domain::NameMatchKind::kExact
                                          : domain::NameMatcher::Compare(canonical_candidate,
-                                                                        variant);
+                                                                        *variant);
   if (kind > best) best = kind;
   return absl::OkStatus();
 }
@@ -91,20 +126,22 @@ absl::Status AddNameMatchFeatures(const v1::Account& account,
       domain::CanonicalName canonical,
       matcher.Canonicalize(candidate, absl::StrCat(subject.instrument_field,
                                                    HolderNameField(*subject.instrument))));
+  CanonicalCache cache(matcher);
+  cache.Add(candidate, canonical);
   bool any_registered = false;
   domain::NameMatchKind best = domain::NameMatchKind::kNoMatch;
   const auto& names = account.profile().names();
   for (int i = 0; i < names.size(); ++i) {
     const v1::PersonName& name = names.Get(i);
     PITBOSS_RETURN_IF_ERROR(CompareVariant(
-        matcher, candidate, canonical, name.full_name(),
+        cache, candidate, canonical, name.full_name(),
         absl::StrCat("account.profile.names[", i, "].full_name"), any_registered, best));
     if (!name.family_name().empty() || !name.given_name().empty()) {
       std::string split = name.family_name();
       if (!split.empty() && !name.given_name().empty()) split.push_back(' ');
       split.append(name.given_name());
       PITBOSS_RETURN_IF_ERROR(CompareVariant(
-          matcher, candidate, canonical, split,
+          cache, candidate, canonical, split,
           absl::StrCat("account.profile.names[", i, "].family_name/given_name"),
           any_registered, best));
     }

@@ -1,8 +1,10 @@
 #include "src/engine/audit_chain.h"
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -169,6 +171,46 @@ TEST(AuditChainTest, GoldenHashesNeverChange) {
   absl::StatusOr<std::string> payload = PayloadHash(MakeEvent(1), MakeDecision(1), 1);
   ASSERT_THAT(payload, IsOk());
   EXPECT_EQ(Hex(*payload), "c3fa85581a92cad714539df713b840d78e94dbfffe2905d596885d837b706c77");
+}
+
+TEST(AuditChainTest, PayloadHashIsTheLeafHashOfTheAssembledPayload) {
+  // PayloadHash writes the AuditPayload field by field (no copies); it must
+  // stay byte-identical to the canonical bytes of the assembled message, for
+  // every version (0 is omitted in proto3, negatives take ten varint bytes),
+  // empty and large events and decisions alike.
+  v1::Decision big = MakeDecision(3);
+  for (int i = 0; i < 200; ++i) {
+    v1::RuleTrace* trace = big.add_trace();
+    trace->set_rule_id(absl::StrCat("R-", i));
+    trace->set_fired(i % 3 == 0);
+    trace->add_observed()->set_value(std::string(static_cast<size_t>(i), 'x'));
+  }
+  const std::vector<std::pair<v1::Event, v1::Decision>> cases = {
+      {MakeEvent(1), MakeDecision(1)}, {v1::Event(), v1::Decision()}, {MakeEvent(2), big}};
+  for (const auto& [event, decision] : cases) {
+    for (int64_t version : {int64_t{0}, int64_t{1}, int64_t{300}, int64_t{-1}, INT64_MAX}) {
+      v1::AuditPayload payload;
+      *payload.mutable_event() = event;
+      *payload.mutable_decision() = decision;
+      payload.set_account_version(version);
+      absl::StatusOr<std::string> bytes = CanonicalBytes(payload);
+      ASSERT_THAT(bytes, IsOk());
+      absl::StatusOr<std::string> expected = LeafHash(*bytes);
+      ASSERT_THAT(expected, IsOk());
+      absl::StatusOr<std::string> hash = PayloadHash(event, decision, version);
+      ASSERT_THAT(hash, IsOk());
+      EXPECT_EQ(Hex(*hash), Hex(*expected)) << "version " << version;
+    }
+  }
+}
+
+TEST(AuditChainTest, PayloadHashRefusesUnknownFieldsNamingThePath) {
+  v1::Decision decision = MakeDecision(1);
+  v1::RuleTrace* trace = decision.add_trace();
+  trace->GetReflection()->MutableUnknownFields(trace)->AddVarint(999, 1);
+  EXPECT_THAT(PayloadHash(MakeEvent(1), decision, 1),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("AuditPayload.decision.trace[0]: has unknown fields")));
 }
 
 TEST(AuditChainTest, CanonicalBytesIgnoreSetterOrder) {
