@@ -7,7 +7,8 @@
 // {"name": <any JSON>, ...} bound as plain JSON values (declared dyn). Each
 // input runs checked and unchecked; inputs without a NUL are also fed whole
 // to the SimpleTest JSON-lines path (JSON parsing, cel.expr.Value and
-// cel.expr.Type conversion).
+// cel.expr.Type conversion). Every expression that parses must also survive
+// the unparser round trip: parse -> Unparse -> parse gives the same tree.
 //
 // Built with libFuzzer in the `fuzz` preset (PITBOSS_BUILD_FUZZERS, clang);
 // tests/fuzz/regression_driver.cc replays tests/fuzz/corpus/cel under any
@@ -20,6 +21,9 @@
 #include "absl/strings/string_view.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "src/cel/parser/debug_string.h"
+#include "src/cel/parser/parser.h"
+#include "src/cel/parser/unparser.h"
 #include "src/cli/cel_value_json.h"
 #include "src/cli/expr_runner.h"
 #include "src/cli/proto_types.h"
@@ -33,6 +37,22 @@ constexpr size_t kMaxInput = 1 << 16;
 const pitboss::cli::ProtoTypes& Types() {
   static const pitboss::cli::ProtoTypes* types = pitboss::cli::ProtoTypes::Generated().release();
   return *types;
+}
+
+// The unparser round trip: text that parses unparses to text that parses to
+// the same tree (printed bare, so ids may differ).
+void CheckRoundTrip(const std::string& expr) {
+  pitboss::cel::ParseResult first = pitboss::cel::ParseWithDiagnostics(expr);
+  if (!first.ok()) return;
+  absl::StatusOr<std::string> text =
+      pitboss::cel::Unparse(first.parsed.expr, &first.parsed.source_info);
+  if (!text.ok()) __builtin_trap();
+  pitboss::cel::ParseResult second = pitboss::cel::ParseWithDiagnostics(*text);
+  if (!second.ok()) __builtin_trap();
+  if (pitboss::cel::ExprDebugString(first.parsed.expr) !=
+      pitboss::cel::ExprDebugString(second.parsed.expr)) {
+    __builtin_trap();
+  }
 }
 
 }  // namespace
@@ -55,6 +75,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
     }
   }
+  CheckRoundTrip(request.expr);
   for (bool disable_check : {false, true}) {
     request.disable_check = disable_check;
     pitboss::cli::ExprResult result = runner.RunExpr(request);

@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
@@ -178,9 +179,58 @@ class Unparser {
     return absl::OkStatus();
   }
 
+  static bool IsCallOf(const Expr& e, const char* function) {
+    const CallExpr* c = e.as_call();
+    return c != nullptr && c->target == nullptr && c->args.size() == 2 &&
+           c->function == function;
+  }
+
+  // The operands of a chain of `function` calls, left to right.
+  static void Flatten(const Expr& e, const char* function, std::vector<const Expr*>* terms) {
+    if (!IsCallOf(e, function)) {
+      terms->push_back(&e);
+      return;
+    }
+    for (const ExprPtr& a : e.as_call()->args) Flatten(*a, function, terms);
+  }
+
+  // Whether `e` is the tree the parser builds for terms[lo..hi] (it balances
+  // chains of && and ||, splitting at the middle).
+  static bool IsBalanced(const Expr& e, const char* function,
+                         const std::vector<const Expr*>& terms, size_t lo, size_t hi) {
+    if (lo == hi) return &e == terms[lo];
+    if (!IsCallOf(e, function)) return false;
+    const size_t mid = (lo + hi) / 2;
+    const CallExpr& c = *e.as_call();
+    return IsBalanced(*c.args[0], function, terms, lo, mid) &&
+           IsBalanced(*c.args[1], function, terms, mid + 1, hi);
+  }
+
+  // && and ||: a chain prints flat only when reparsing it rebuilds the same
+  // balanced tree; otherwise nested calls of the same operator get
+  // parentheses (each parenthesized group is one term of the reparse).
+  absl::Status VisitLogical(const Expr& e, const BinaryOp& b, std::string* out) {
+    std::vector<const Expr*> terms;
+    Flatten(e, b.function, &terms);
+    if (IsBalanced(e, b.function, terms, 0, terms.size() - 1)) {
+      for (size_t i = 0; i < terms.size(); ++i) {
+        if (i > 0) absl::StrAppend(out, " ", b.text, " ");
+        PITBOSS_RETURN_IF_ERROR(Operand(*terms[i], b.precedence + 1, out));
+      }
+      return absl::OkStatus();
+    }
+    const CallExpr& c = *e.as_call();
+    PITBOSS_RETURN_IF_ERROR(Operand(*c.args[0], b.precedence + 1, out));
+    absl::StrAppend(out, " ", b.text, " ");
+    return Operand(*c.args[1], b.precedence + 1, out);
+  }
+
   absl::Status VisitCall(const Expr& e, std::string* out) {
     const CallExpr& c = *e.as_call();
     if (const BinaryOp* b = FindBinary(c)) {
+      if (IsCallOf(e, op::kLogicalAnd) || IsCallOf(e, op::kLogicalOr)) {
+        return VisitLogical(e, *b, out);
+      }
       // Left-associative: the right operand must bind strictly tighter.
       PITBOSS_RETURN_IF_ERROR(Operand(*c.args[0], b->precedence, out));
       absl::StrAppend(out, " ", b->text, " ");

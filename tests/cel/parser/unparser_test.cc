@@ -89,6 +89,13 @@ void ExpectRoundTrip(const std::string& source) {
       << source << " -> " << *text;
 }
 
+// Found by the fuzzer (tests/fuzz/corpus/cel/crash-roundtrip-*).
+TEST(UnparserTest, FuzzerFindingsRoundTrip) {
+  ExpectRoundTrip("type(1) == .int && type(type) == type && type(null) && type(type) == type && type(null)");
+  ExpectRoundTrip("a == .int");
+  ExpectRoundTrip("a && b && c && d && e");
+}
+
 TEST(UnparserTest, RandomExpressionsRoundTrip) {
   std::mt19937 rng(11);
   const std::vector<std::string> tokens = {
