@@ -7,7 +7,9 @@
 //                                 with FULL) per event, into a WAL file;
 //   BM_StoreApplyBatch/<n>/<sync> Store::ApplyBatchAtEventTime, n events per
 //                                 transaction (group commit);
-//   BM_StoreApplyMemory/<n>       ":memory:" (no file, no fsync), n per batch.
+//   BM_StoreApplyMemory/<n>       ":memory:" (no file, no fsync), n per batch;
+//   BM_StoreApplyThreads/<t>      per-event Apply with FULL from t threads at
+//                                 once (their commits are grouped).
 // Counters per store case: us_per_event (wall), evaluate_us (the engine's
 // share, measured on the same events before the cases run) and
 // overhead_us = us_per_event - evaluate_us, the store's own cost per event
@@ -34,6 +36,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -341,6 +344,55 @@ void RunStore(benchmark::State& state, int batch, int sync, bool memory) {
   state.counters["overhead_cpu_us"] = cpu_overhead;
   state.counters["overhead_cpu_events_per_s"] = cpu_overhead > 0 ? 1e6 / cpu_overhead : 0;
 }
+
+// Per-event Apply (FULL) from `threads` threads at once, each with its own
+// players' events in order: concurrent commits share an fsync (group commit).
+// Wall time only (the work is spread over threads).
+void BM_StoreApplyThreads(benchmark::State& state) {
+  const Workload& w = TheWorkload();
+  const int threads = static_cast<int>(state.range(0));
+  StoreOptions options;
+  const std::string path =
+      absl::StrCat(w.dir, "/pitboss_store_bench_threads_", getpid(), ".db");
+  std::vector<std::vector<const v1::Event*>> shares(threads);
+  {
+    absl::flat_hash_map<std::string, int> owner;
+    for (const v1::Event& event : w.stream) {
+      auto [it, inserted] = owner.try_emplace(event.account_id(), 0);
+      if (inserted) it->second = static_cast<int>(owner.size() - 1) % threads;
+      shares[it->second].push_back(&event);
+    }
+  }
+  double seconds = 0;
+  for (auto _ : state) {
+    std::unique_ptr<Store> store = FreshStore(w, path, options);
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) {
+      workers.emplace_back([&, t] {
+        for (const v1::Event* event : shares[t]) {
+          Require(store->Apply(*w.engine, *event, TimeOf(*event)).status(), "apply");
+        }
+      });
+    }
+    for (std::thread& worker : workers) worker.join();
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    state.SetIterationTime(elapsed);
+    seconds += elapsed;
+    Require(store->VerifyAudit(), "verify");
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  const double events = static_cast<double>(state.iterations()) * w.stream.size();
+  state.SetItemsProcessed(static_cast<int64_t>(events));
+  state.counters["us_per_event"] = seconds * 1e6 / events;
+}
+BENCHMARK(BM_StoreApplyThreads)
+    ->ArgName("threads")
+    ->Arg(8)
+    ->Arg(32)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 
 void BM_StoreApply(benchmark::State& state) {
   RunStore(state, 0, static_cast<int>(state.range(0)), false);

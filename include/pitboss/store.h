@@ -35,7 +35,11 @@
 //
 // Thread-safety: a Store is thread-safe. Many threads may Apply / ApplyBatch
 // concurrently: events of different accounts are evaluated in parallel, events
-// of the same account are serialized, and writes are serialized.
+// of the same account are serialized, and writes are serialized. Writes that
+// arrive while another thread is committing are group-committed: the next
+// commit writes all of them in one transaction (one fsync), each call's
+// events under their own savepoint, so a failure in one call's writes never
+// undoes another's; only a failure of the shared COMMIT fails them all.
 #ifndef PITBOSS_INCLUDE_PITBOSS_STORE_H_
 #define PITBOSS_INCLUDE_PITBOSS_STORE_H_
 

@@ -12,8 +12,13 @@
 //              each decided event gets its idempotency row, account row
 //              (optimistic `version` check) and audit row, its record re-linked
 //              to the real chain head when another thread got there first.
-// A failure of the transaction itself rolls everything back and every event
-// of the batch that would have been written reports it; nothing is half done.
+//              Group commit across threads: batches that finish deciding while
+//              another thread is committing wait, and the next one to commit
+//              writes all of them in one transaction (one fsync), each under
+//              its own savepoint.
+// A failure inside a batch's writes undoes that batch (savepoint) and every
+// event of it that would have been written reports it; a failure of the
+// transaction itself fails every batch in it. Nothing is ever half done.
 //
 // The account stripes are held from phase 1 to the end of phase 3, so an
 // account's stored version can only change under us if another process
@@ -27,7 +32,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <limits>
 #include <mutex>
 #include <optional>
@@ -207,7 +214,16 @@ class StoreImpl {
   absl::StatusOr<bool> LoadAccountLocked(absl::string_view account_id,
                                          v1::Account* out) const;
   // Phase 3 (db_mu_ held, inside the transaction).
-  absl::Status WriteLocked(std::vector<Work>& works);
+  // One batch's decided events, waiting for a group commit.
+  struct PendingWrite {
+    std::vector<Work>* works = nullptr;
+    absl::Status status;  // this batch's own failure, else the commit's
+    bool done = false;
+  };
+  // Writes `works` in a transaction shared with whatever other threads'
+  // batches are waiting at the same time (group commit: one fsync for all).
+  absl::Status CommitGroup(std::vector<Work>& works);
+  absl::Status WriteGroupsLocked(absl::Span<PendingWrite* const> groups);
   absl::Status WriteOneLocked(Work& work, v1::AuditChainHead& head,
                               absl::flat_hash_set<std::string>& tainted);
 
@@ -219,6 +235,11 @@ class StoreImpl {
   const StoreOptions options_;
   AccountLocks locks_;
   mutable std::mutex db_mu_;  // the connection and its statements
+  // Batches waiting to be written, and whether a thread is writing.
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<PendingWrite*> queue_;
+  bool leader_active_ = false;
   std::unique_ptr<Database> db_;
   std::unique_ptr<Statement> get_account_;
   std::unique_ptr<Statement> insert_account_;
@@ -233,6 +254,9 @@ class StoreImpl {
   std::unique_ptr<Statement> begin_;
   std::unique_ptr<Statement> commit_;
   std::unique_ptr<Statement> rollback_;
+  std::unique_ptr<Statement> savepoint_;
+  std::unique_ptr<Statement> rollback_to_savepoint_;
+  std::unique_ptr<Statement> release_savepoint_;
 };
 
 absl::StatusOr<std::unique_ptr<StoreImpl>> StoreImpl::Open(const std::string& path,
@@ -324,6 +348,9 @@ absl::Status StoreImpl::Prepare() {
       {&begin_, "BEGIN IMMEDIATE"},
       {&commit_, "COMMIT"},
       {&rollback_, "ROLLBACK"},
+      {&savepoint_, "SAVEPOINT batch"},
+      {&rollback_to_savepoint_, "ROLLBACK TO batch"},
+      {&release_savepoint_, "RELEASE batch"},
   };
   for (auto& s : statements) {
     PITBOSS_ASSIGN_OR_RETURN(*s.out, db_->Prepare(s.sql));
@@ -615,29 +642,73 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::Apply(
   bool any = false;
   for (const Work& w : works) any = any || w.fate == Fate::kDecided;
   if (!any) return results();
-  {
-    std::lock_guard<std::mutex> lock(db_mu_);
-    absl::Status status = WriteLocked(works);
-    if (!status.ok()) fail_all(status);
-  }
+  absl::Status status = CommitGroup(works);
+  if (!status.ok()) fail_all(status);
   return results();
 }
 
-absl::Status StoreImpl::WriteLocked(std::vector<Work>& works) {
+absl::Status StoreImpl::CommitGroup(std::vector<Work>& works) {
+  PendingWrite mine;
+  mine.works = &works;
+  std::unique_lock<std::mutex> lock(queue_mu_);
+  queue_.push_back(&mine);
+  while (!mine.done) {
+    if (leader_active_) {
+      queue_cv_.wait(lock);
+      continue;
+    }
+    // Lead: write everything queued so far (this batch included) at once.
+    leader_active_ = true;
+    std::vector<PendingWrite*> group(queue_.begin(), queue_.end());
+    queue_.clear();
+    lock.unlock();
+    absl::Status status;
+    {
+      std::lock_guard<std::mutex> db_lock(db_mu_);
+      status = WriteGroupsLocked(group);
+    }
+    lock.lock();
+    for (PendingWrite* p : group) {
+      if (p->status.ok()) p->status = status;
+      p->done = true;
+    }
+    leader_active_ = false;
+    queue_cv_.notify_all();
+  }
+  return mine.status;
+}
+
+absl::Status StoreImpl::WriteGroupsLocked(absl::Span<PendingWrite* const> groups) {
   PITBOSS_RETURN_IF_ERROR(begin_->Run());
   absl::Status status = [&]() -> absl::Status {
     PITBOSS_ASSIGN_OR_RETURN(v1::AuditChainHead head, ReadHeadLocked());
     const uint64_t start_sequence = head.sequence();
     absl::Time latest = absl::InfinitePast();
-    for (const Work& w : works) {
-      if (w.fate == Fate::kDecided) latest = std::max(latest, w.now);
+    for (const PendingWrite* g : groups) {
+      for (const Work& w : *g->works) {
+        if (w.fate == Fate::kDecided) latest = std::max(latest, w.now);
+      }
     }
     prune_idempotency_->BindInt64(1, Micros(latest));
     PITBOSS_RETURN_IF_ERROR(prune_idempotency_->Run());
-    absl::flat_hash_set<std::string> tainted;  // accounts with a dropped event
-    for (Work& w : works) {
-      if (w.fate != Fate::kDecided) continue;
-      PITBOSS_RETURN_IF_ERROR(WriteOneLocked(w, head, tainted));
+    for (PendingWrite* g : groups) {
+      // Each batch under its own savepoint: a failure inside one (say, a
+      // trigger refusing its audit row) undoes that batch only.
+      const v1::AuditChainHead before = head;
+      PITBOSS_RETURN_IF_ERROR(savepoint_->Run());
+      absl::flat_hash_set<std::string> tainted;  // accounts with a dropped event
+      absl::Status written = absl::OkStatus();
+      for (Work& w : *g->works) {
+        if (w.fate != Fate::kDecided) continue;
+        written = WriteOneLocked(w, head, tainted);
+        if (!written.ok()) break;
+      }
+      if (!written.ok()) {
+        PITBOSS_RETURN_IF_ERROR(rollback_to_savepoint_->Run());
+        head = before;
+        g->status = written;
+      }
+      PITBOSS_RETURN_IF_ERROR(release_savepoint_->Run());
     }
     if (head.sequence() != start_sequence) {
       set_head_->BindInt64(1, static_cast<int64_t>(head.sequence()));
