@@ -671,6 +671,48 @@ TEST(StoreTest, ConcurrentThreadsOnManyAccountsKeepOneValidChain) {
   EXPECT_EQ(Cash(*store, "acct-3-2"), 3000 - 600 + 450);
 }
 
+TEST(StoreTest, FailedWritesOfOneCallerDoNotUndoOthersInTheSameCommit) {
+  TempDir dir;
+  const std::string path = dir.File("store.db");
+  std::unique_ptr<Store> store = OpenOrDie(path);
+  ASSERT_NE(store, nullptr);
+  RawDb(path).Exec(
+      "CREATE TRIGGER fail_bad BEFORE INSERT ON audit WHEN NEW.account_id = 'acct-bad' "
+      "BEGIN SELECT RAISE(ABORT, 'injected for acct-bad'); END");
+  constexpr int kThreads = 4;
+  std::vector<std::vector<v1::Event>> streams(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    Player p(absl::StrCat("acct-good-", t));
+    streams[t] = p.History(1000, 3);
+  }
+  Player bad("acct-bad");
+  const std::vector<v1::Event> bad_events = bad.History(1000, 3);
+  std::atomic<int> good_failures{0}, bad_successes{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (size_t i = 0; i < streams[t].size(); ++i) {
+        const v1::Event& e = streams[t][i];
+        if (!store->Apply(TheEngine(), e, TimeOf(e)).ok()) ++good_failures;
+        if (t == 0 && i < bad_events.size()) {
+          const v1::Event& b = bad_events[i];
+          if (store->Apply(TheEngine(), b, TimeOf(b)).ok()) ++bad_successes;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(good_failures.load(), 0);
+  EXPECT_EQ(bad_successes.load(), 0);
+  EXPECT_THAT(store->GetAccount("acct-bad"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_EQ(store->AuditHead()->sequence(), kThreads * streams[0].size());
+  EXPECT_EQ(Keys(*store), static_cast<int64_t>(kThreads * streams[0].size()));
+  for (int t = 0; t < kThreads; ++t) {
+    EXPECT_EQ(Cash(*store, absl::StrCat("acct-good-", t)), 1000 - 300 + 300);
+  }
+  EXPECT_THAT(store->VerifyAudit(), IsOk());
+}
+
 TEST(StoreTest, ConcurrentDuplicatesOfOneEventApplyOnce) {
   std::unique_ptr<Store> store = OpenOrDie(":memory:");
   ASSERT_NE(store, nullptr);
