@@ -63,8 +63,11 @@ absl::Status ApplyDepositRequest(v1::Account* account, const v1::Event& event,
     default:
       // ALLOW, and HOLD / REVIEW: a deposit cannot be parked (no event
       // releases one), so it proceeds and the REVIEW's case is opened for a
-      // person to look at after the fact.
-      to = three_ds ? v1::DEPOSIT_STATE_AWAITING_AUTHENTICATION : v1::DEPOSIT_STATE_PENDING;
+      // person to look at after the fact. Factors a CHALLENGE rule asked for
+      // are still owed when a REVIEW outranked it: the deposit waits for them.
+      to = three_ds || decision.required_factors_size() > 0
+               ? v1::DEPOSIT_STATE_AWAITING_AUTHENTICATION
+               : v1::DEPOSIT_STATE_PENDING;
       break;
   }
   return domain::TransitionDeposit(account, request.deposit_id(), to, update, now);

@@ -697,6 +697,33 @@ TEST_F(ScenarioTest, FinancialVulnerabilityFlagDoesNotHideAChallenge) {
   EXPECT_EQ(FindDeposit(r.account(), "d-2")->state(), v1::DEPOSIT_STATE_AWAITING_AUTHENTICATION);
 }
 
+// A REVIEW outranks a CHALLENGE in the outcome, but the factors the challenge
+// asked for are still owed: the deposit waits for them (AWAITING_AUTHENTICATION)
+// instead of going to the provider unauthenticated.
+TEST_F(ScenarioTest, ReviewedDepositStillWaitsForTheFactorsAChallengeAskedFor) {
+  Seasoned();
+  for (const char* id : {"2", "3"}) {
+    const std::string deposit = std::string("d-") + id;
+    const v1::EvaluateResponse r =
+        Ok(d_.DepositNewCard(deposit, 1000, std::string("card-") + id, "ﾔﾏﾀﾞ ﾀﾛｳ"));
+    ASSERT_EQ(r.decision().outcome(), v1::DECISION_OUTCOME_ALLOW) << Explain(r.decision());
+    // The card's 3-D Secure (strong authentication every 5 payments).
+    if (FindDeposit(r.account(), deposit)->state() == v1::DEPOSIT_STATE_AWAITING_AUTHENTICATION) {
+      Ok(d_.Authenticated(deposit));
+    }
+    Ok(d_.Settled(deposit));
+  }
+  // A third new card within 24 h (PAY-007: REVIEW), 10 minutes after an
+  // e-mail change (ATO-005: a factor).
+  Ok(d_.EmailChange("taro.new@example.jp"));
+  const v1::EvaluateResponse r = Ok(d_.DepositNewCard("d-4", 1000, "card-4", "ﾔﾏﾀﾞ ﾀﾛｳ"));
+  EXPECT_EQ(r.decision().outcome(), v1::DECISION_OUTCOME_REVIEW) << Explain(r.decision());
+  EXPECT_THAT(Codes(r.decision()), Contains("INSTRUMENT_VELOCITY"));
+  EXPECT_THAT(Codes(r.decision()), Contains("NEW_INSTRUMENT_AFTER_CONTACT_CHANGE"));
+  EXPECT_GT(r.decision().required_factors_size(), 0);
+  EXPECT_EQ(FindDeposit(r.account(), "d-4")->state(), v1::DEPOSIT_STATE_AWAITING_AUTHENTICATION);
+}
+
 // A withdrawal parked for missing documents moves on when they are verified:
 // to the payments review (the next step of the withdrawal path), where an
 // officer approves it. A rejected document leaves it waiting.
