@@ -17,11 +17,15 @@ at many random points (seeded), restarts it each time over the same stream
   4. balances (cash and reserved of every account) equal the recomputation
      from scratch (the fresh replay).
 
-Kill points: half are taken when the --out file has reached a random number
-of decision lines beyond the events already stored (plus a random 0-3 ms),
-spread so that they walk through the whole stream; half at a random time
-after start (which also hits start-up, the duplicates and the first commits). Each run uses a random
---batch of 1, 8 or 32, so kills land inside single-event and group commits.
+Kill points are planned over the stream: the i-th of K kills lands when --out
+has reached a random line inside the i-th of K equal slices of the stream
+(beyond the events already stored after the earlier kills), plus a random
+0-3 ms or 0-10 ms, so the kills walk through the whole stream and land inside
+single-event and group commits whatever the machine's speed. Each run uses a
+random --batch of 1, 8 or 32. If a run completes before its kill point (the
+rest of the stream was shorter than the extra delay), the remaining kills start
+over on a fresh store, so every kill still lands while events are being
+applied.
 
 The stream is a prefix of examples/events/casino-jp.jsonl (a prefix of a
 valid stream is valid). Uses Debian's python3 standard library only (sqlite3
@@ -146,39 +150,43 @@ def main():
         total = line_count(events)
         db = os.path.join(work, "crash.db")
 
+        def plan(remaining):
+            step = max(1, total // (remaining + 1))
+            return [i * step + rng.randint(1, step) for i in range(remaining)]
+
         kills = 0
         attempts = 0
+        round_start = 0
+        targets = plan(args.kills)
         while kills < args.kills:
             attempts += 1
             if attempts > args.kills * 4:
                 fail("only %d of %d kills landed while replay was running" % (kills, args.kills))
             out = os.path.join(work, "out.%d.jsonl" % attempts)
             batch = rng.choice([1, 8, 32])
-            by_progress = attempts % 2 == 0
-            # Progress kills land among events not yet stored, spread so that
-            # the remaining ones cover the rest of the stream.
-            stored_now = len(query(db, "SELECT event_id FROM idempotency")) if os.path.exists(db) else 0
-            progress_left = max(1, (args.kills - kills + 1) // 2)
-            step = max(1, (total - stored_now) // progress_left)
-            target = min(total, stored_now + rng.randint(1, 2 * step))
-            delay = rng.uniform(0.02, 1.5)
-            extra = rng.uniform(0, 0.003)
+            target = targets[kills - round_start]
+            extra = rng.uniform(0, 0.003) if attempts % 2 else rng.uniform(0, 0.010)
             proc = subprocess.Popen(replay_cmd(args, events, db, out, batch),
                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            t0 = time.monotonic()
             while proc.poll() is None:
-                if by_progress:
-                    if line_count(out) >= target:
-                        time.sleep(extra)
-                        break
-                elif time.monotonic() - t0 >= delay:
+                if line_count(out) >= target:
+                    time.sleep(extra)
                     break
                 time.sleep(0.002)
             if proc.poll() is not None:
                 err = proc.stderr.read().decode()
+                proc.stderr.close()
                 if proc.returncode != 0:
                     fail("replay exited %d before the kill: %s" % (proc.returncode, err[-2000:]))
-                continue  # finished first: this point did not count, pick another
+                # Finished first: the remaining kills start over on a fresh store.
+                for suffix in ("", "-wal", "-shm"):
+                    if os.path.exists(db + suffix):
+                        os.remove(db + suffix)
+                round_start = kills
+                targets = plan(args.kills - kills)
+                print("run %d completed before its kill point; fresh store for the remaining %d kills"
+                      % (attempts, args.kills - kills), flush=True)
+                continue
             proc.send_signal(signal.SIGKILL)
             proc.wait()
             proc.stderr.close()
@@ -193,7 +201,7 @@ def main():
                 fail("kill %d: %d decisions written but not in the store, e.g. %s"
                      % (kills, len(missing), missing[:3]))
             print("kill %2d (%s, batch %2d): %5d decisions written by the killed run, %5d events stored"
-                  % (kills, "at %d lines" % target if by_progress else "after %.0f ms" % (delay * 1000),
+                  % (kills, "at %d lines + %.1f ms" % (target, extra * 1000),
                      batch, len(written), len(stored)), flush=True)
 
         # A final uninterrupted run completes the stream; every event is then
