@@ -15,7 +15,7 @@ import datetime
 from google.protobuf import timestamp_pb2
 
 from pitboss import _ffi
-from pitboss._errors import Error, StatusCode
+from pitboss._handle import Handle
 from pitboss._policy import policy_bytes
 from pitboss.v1 import account_pb2, event_pb2, policy_pb2
 
@@ -56,7 +56,7 @@ def _field(number, payload):
     return _varint((number << 3) | 2) + _varint(len(payload)) + payload
 
 
-class Engine:
+class Engine(Handle):
     """A compiled policy (``pitboss_engine_t``).
 
     ``policy``: a ``pitboss.v1.Policy``, serialized bytes, text-format or JSON
@@ -64,8 +64,10 @@ class Engine:
     Error(INVALID_ARGUMENT) naming the first problem (:func:`pitboss.check_policy`
     lists them all)."""
 
+    _kind = "engine"
+    _free = "pitboss_engine_free"
+
     def __init__(self, policy):
-        self._handle = None
         data = policy_bytes(policy)
         lib = _ffi.lib()
         handle = ctypes.c_void_p()
@@ -101,32 +103,8 @@ class Engine:
     def evaluate_bytes(self, request):
         """Serialized EvaluateRequest in, serialized EvaluateResponse out (the
         C call itself; deterministic byte for byte)."""
-        handle = self._handle
-        if handle is None:
-            raise Error(StatusCode.FAILED_PRECONDITION, "engine is closed")
-        return _ffi.call_bytes(self._lib.pitboss_engine_evaluate, handle, request, len(request))
-
-    @property
-    def closed(self):
-        return self._handle is None
-
-    def close(self):
-        """Releases the engine. Idempotent."""
-        handle, self._handle = self._handle, None
-        if handle is not None:
-            self._lib.pitboss_engine_free(handle)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
-
-    def __del__(self):
-        # __init__ may have failed before _handle existed.
-        if getattr(self, "_handle", None) is not None:
-            self.close()
+        return _ffi.call_bytes(self._lib.pitboss_engine_evaluate, self._live_handle(),
+                               request, len(request))
 
     def __repr__(self):
         return f"<pitboss.Engine {'closed' if self.closed else 'open'}>"

@@ -23,7 +23,7 @@ import os
 
 from pitboss import _ffi
 from pitboss._engine import Engine, _field, _timestamp
-from pitboss._errors import Error, StatusCode
+from pitboss._handle import Handle
 from pitboss.v1 import account_pb2, api_pb2, event_pb2
 
 
@@ -45,7 +45,7 @@ def _no_nul(data, what):
     return data
 
 
-class Store:
+class Store(Handle):
     """An open store (``pitboss_store_t``).
 
     ``path``: a file (created when missing unless read_only) or ``":memory:"``
@@ -54,8 +54,10 @@ class Store:
     or None for the defaults. ``engine``: the :class:`pitboss.Engine` that
     decides applied events (``apply`` may name another one)."""
 
+    _kind = "store"
+    _free = "pitboss_store_free"
+
     def __init__(self, path, options=None, engine=None):
-        self._handle = None
         if engine is not None and not isinstance(engine, Engine):
             raise TypeError(f"engine: expected a pitboss.Engine or None, "
                             f"got {type(engine).__name__}")
@@ -70,12 +72,6 @@ class Store:
         self._handle = handle.value
         self.path = os.fspath(path)
         self.engine = engine
-
-    def _live_handle(self):
-        handle = self._handle
-        if handle is None:
-            raise Error(StatusCode.FAILED_PRECONDITION, "store is closed")
-        return handle
 
     def apply(self, event, now, engine=None):
         """Decides ``event`` at ``now`` (a Timestamp, an aware datetime or Unix
@@ -94,11 +90,8 @@ class Store:
         engine = engine if engine is not None else self.engine
         if not isinstance(engine, Engine):
             raise TypeError("apply: no engine (pass engine= here or to Store())")
-        engine_handle = engine._handle
-        if engine_handle is None:
-            raise Error(StatusCode.FAILED_PRECONDITION, "engine is closed")
         return _ffi.call_bytes(self._lib.pitboss_store_apply, self._live_handle(),
-                               engine_handle, request, len(request))
+                               engine._live_handle(), request, len(request))
 
     def account(self, account_id):
         """The stored ``pitboss.v1.Account``; Error(NOT_FOUND) when there is none."""
@@ -115,28 +108,6 @@ class Store:
         the first bad sequence."""
         return api_pb2.StoreVerifyAuditResponse.FromString(
             _ffi.call_bytes(self._lib.pitboss_store_verify_audit, self._live_handle()))
-
-    @property
-    def closed(self):
-        return self._handle is None
-
-    def close(self):
-        """Closes the store. Idempotent."""
-        handle, self._handle = self._handle, None
-        if handle is not None:
-            self._lib.pitboss_store_free(handle)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
-
-    def __del__(self):
-        # __init__ may have failed before _handle existed.
-        if getattr(self, "_handle", None) is not None:
-            self.close()
 
     def __repr__(self):
         return f"<pitboss.Store {getattr(self, 'path', '?')!r} " \
