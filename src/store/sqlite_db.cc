@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "src/common/status_macros.h"
 
 namespace pitboss {
 namespace store_internal {
@@ -157,8 +158,8 @@ absl::StatusOr<std::unique_ptr<Statement>> Database::Prepare(absl::string_view s
   return std::unique_ptr<Statement>(new Statement(this, stmt, std::string(sql)));
 }
 
-absl::StatusOr<int64_t> Database::QueryInt64(absl::string_view sql,
-                                             absl::string_view what) {
+absl::Status Database::QueryFirstRow(absl::string_view sql, absl::string_view what,
+                                     absl::FunctionRef<void(sqlite3_stmt*)> read) {
   sqlite3_stmt* stmt = nullptr;
   int rc =
       sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
@@ -175,32 +176,26 @@ absl::StatusOr<int64_t> Database::QueryInt64(absl::string_view sql,
     sqlite3_finalize(stmt);
     return status;
   }
-  const int64_t value = sqlite3_column_int64(stmt, 0);
+  read(stmt);
   sqlite3_finalize(stmt);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> Database::QueryInt64(absl::string_view sql,
+                                             absl::string_view what) {
+  int64_t value = 0;
+  PITBOSS_RETURN_IF_ERROR(QueryFirstRow(
+      sql, what, [&](sqlite3_stmt* stmt) { value = sqlite3_column_int64(stmt, 0); }));
   return value;
 }
 
 absl::StatusOr<std::string> Database::QueryText(absl::string_view sql,
                                                 absl::string_view what) {
-  sqlite3_stmt* stmt = nullptr;
-  int rc =
-      sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
-  if (rc != SQLITE_OK) {
-    sqlite3_finalize(stmt);
-    return Error(rc, what);
-  }
-  rc = sqlite3_step(stmt);
-  if (rc != SQLITE_ROW) {
-    absl::Status status = rc == SQLITE_DONE
-                              ? absl::InternalError(absl::StrCat(
-                                    "store '", path_, "': ", what, ": no result"))
-                              : Error(rc, what);
-    sqlite3_finalize(stmt);
-    return status;
-  }
-  const unsigned char* text = sqlite3_column_text(stmt, 0);
-  std::string value = text != nullptr ? reinterpret_cast<const char*>(text) : "";
-  sqlite3_finalize(stmt);
+  std::string value;
+  PITBOSS_RETURN_IF_ERROR(QueryFirstRow(sql, what, [&](sqlite3_stmt* stmt) {
+    const unsigned char* text = sqlite3_column_text(stmt, 0);
+    if (text != nullptr) value = reinterpret_cast<const char*>(text);
+  }));
   return value;
 }
 

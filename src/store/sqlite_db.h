@@ -20,6 +20,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 
 struct sqlite3;
@@ -104,6 +105,9 @@ class Database {
 
  private:
   Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  // Runs `sql` and hands its first row to `read`; an error when there is none.
+  absl::Status QueryFirstRow(absl::string_view sql, absl::string_view what,
+                             absl::FunctionRef<void(sqlite3_stmt*)> read);
   sqlite3* db_;
   std::string path_;
 };
