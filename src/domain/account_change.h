@@ -66,20 +66,20 @@ absl::Status ApplyAccountChange(v1::Account* account, absl::Time now,
   if (account->version() == INT64_MAX) {
     return absl::OutOfRangeError("account.version: exhausted");
   }
-  if (IsScratchAccount(account)) {
-    const int64_t version = account->version();
-    absl::Status status = std::forward<Mutation>(mutate)(*account);
-    if (!status.ok()) return status;  // the owner discards the scratch
-    account->set_version(version + 1);
-    *account->mutable_updated_at() = ToProtoTime(now);
-    return absl::OkStatus();
+  // A scratch account is changed in place; any other account through a draft
+  // that replaces it only on success.
+  v1::Account draft;
+  v1::Account* target = account;
+  if (!IsScratchAccount(account)) {
+    draft = *account;
+    target = &draft;
   }
-  v1::Account draft = *account;
-  absl::Status status = std::forward<Mutation>(mutate)(draft);
-  if (!status.ok()) return status;
-  draft.set_version(account->version() + 1);
-  *draft.mutable_updated_at() = ToProtoTime(now);
-  *account = std::move(draft);
+  const int64_t version = account->version();
+  absl::Status status = std::forward<Mutation>(mutate)(*target);
+  if (!status.ok()) return status;  // a scratch's owner discards it
+  target->set_version(version + 1);
+  *target->mutable_updated_at() = ToProtoTime(now);
+  if (target != account) *account = std::move(draft);
   return absl::OkStatus();
 }
 
