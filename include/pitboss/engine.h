@@ -31,6 +31,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "pitboss/v1/policy.pb.h"
 
 namespace pitboss {
@@ -38,6 +39,12 @@ namespace pitboss {
 namespace engine {
 class EngineImpl;
 }  // namespace engine
+
+// What EvaluateInPlace returns besides the account it changed.
+struct EvaluateInPlaceResult {
+  v1::Decision decision;
+  v1::AuditRecord audit;
+};
 
 class Engine {
  public:
@@ -55,6 +62,24 @@ class Engine {
   // Serialized EvaluateRequest in, serialized (deterministic) EvaluateResponse
   // out; INVALID_ARGUMENT for malformed bytes.
   absl::StatusOr<std::string> EvaluateSerialized(absl::string_view request) const;
+
+  // Evaluate for a host that keeps the account parsed (the store): evaluates
+  // `event` at `now` against `*account`, chained after `head`, and changes
+  // `*account` in place into the account after the decision -- no parse, no
+  // copy of the account. `*account` is the empty default for account_opened.
+  // Decision and audit are byte-identical to Evaluate's on the same input, and
+  // `*account` ends byte-identical to Evaluate's response.account().
+  //
+  // Ownership: the caller keeps `account` (it must stay valid for the call and
+  // not be touched by another thread). On error (the same status Evaluate
+  // returns for the same input) `*account` is UNSPECIFIED -- it may be
+  // half-changed -- and the caller must discard it (reload or re-parse its
+  // last stored version); only an OK result leaves a meaningful account.
+  // INVALID_ARGUMENT for a null `account` or an infinite or out-of-range `now`.
+  absl::StatusOr<EvaluateInPlaceResult> EvaluateInPlace(v1::Account* account,
+                                                        const v1::Event& event,
+                                                        absl::Time now,
+                                                        const v1::AuditChainHead& head) const;
 
   const v1::Policy& policy() const;
 

@@ -88,26 +88,38 @@ class EngineImpl {
     return impl;
   }
 
-  // Evaluates `request` into `*response` (empty; everything it gets lives on
-  // its arena, if any). `scratch` is null, or the request's own account handed
-  // over for this call: it is then changed in place and moved into the
-  // response instead of being copied (it must live on the response's arena;
-  // on error it is left half-changed and the caller discards it). `arena`
-  // holds per-call temporaries.
-  absl::Status EvaluateInto(const v1::EvaluateRequest& request, v1::Account* scratch,
+  // Evaluate's checks of the request and its time, then Decide.
+  // `account_out` is null (in process: the account after is a copy in
+  // `response`), or `request`'s own account, handed over (through bytes: it is
+  // changed in place and stays where it is; the caller moves it into the
+  // response). `arena` holds per-call temporaries.
+  absl::Status EvaluateInto(const v1::EvaluateRequest& request, v1::Account* account_out,
                             google::protobuf::Arena* arena,
                             v1::EvaluateResponse* response) const;
+
+  // The one pipeline every entry point shares: decides `event` at `now`
+  // against `account` and writes the account after the decision into
+  // `*after`, the decision into `*decision` (empty) and the audit record,
+  // chained after `head`, into `*audit`. `after` is either `&account` (the
+  // account is changed in place; on error it is left half-changed and the
+  // caller discards it) or an empty message that gets a changed copy;
+  // `account` itself is then never changed. `arena` holds per-call
+  // temporaries.
+  absl::Status Decide(const v1::Account& account, v1::Account* after,
+                      const v1::Event& event, absl::Time now,
+                      const v1::AuditChainHead& head, google::protobuf::Arena* arena,
+                      v1::Decision* decision, v1::AuditRecord* audit) const;
 
   const v1::Policy& policy() const { return policy_; }
 
  private:
   EngineImpl() = default;
 
-  // The account the event applies to: the request's (not copied), or for
-  // account_opened a new one built in `*opened`.
-  absl::StatusOr<const v1::Account*> StartingAccount(const v1::EvaluateRequest& request,
-                                                     absl::Time now,
-                                                     v1::Account* opened) const;
+  // The account the event applies to: `account` (not copied), or for
+  // account_opened a new one built in `*after` (which may be `&account`).
+  absl::StatusOr<const v1::Account*> StartingAccount(const v1::Account& account,
+                                                     const v1::Event& event, absl::Time now,
+                                                     v1::Account* after) const;
 
   v1::Policy policy_;
   PolicyOptions options_;
@@ -118,33 +130,33 @@ class EngineImpl {
 };
 
 absl::StatusOr<const v1::Account*> EngineImpl::StartingAccount(
-    const v1::EvaluateRequest& request, absl::Time now, v1::Account* opened) const {
-  const v1::Event& event = request.event();
+    const v1::Account& account, const v1::Event& event, absl::Time now,
+    v1::Account* after) const {
   if (event.has_account_opened()) {
-    if (!request.account().account_id().empty() || request.account().version() != 0) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "account: '", request.account().account_id(),
-          "' already exists; account_opened needs an empty account"));
+    if (!account.account_id().empty() || account.version() != 0) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("account: '", account.account_id(),
+                       "' already exists; account_opened needs an empty account"));
     }
-    PITBOSS_ASSIGN_OR_RETURN(*opened, domain::OpenAccount(event, now));
-    return opened;
+    PITBOSS_ASSIGN_OR_RETURN(*after, domain::OpenAccount(event, now));
+    return after;
   }
-  if (request.account().account_id().empty()) {
+  if (account.account_id().empty()) {
     return absl::NotFoundError(absl::StrCat("account: unknown account '",
                                             event.account_id(),
                                             "' (open it with account_opened first)"));
   }
-  PITBOSS_RETURN_IF_ERROR(
-      domain::ValidateEventFor(request.account(), event, event.kind_case()));
-  if (!event.event_id().empty() && request.account().last_event_id() == event.event_id()) {
+  PITBOSS_RETURN_IF_ERROR(domain::ValidateEventFor(account, event, event.kind_case()));
+  if (!event.event_id().empty() && account.last_event_id() == event.event_id()) {
     return absl::AlreadyExistsError(absl::StrCat(
         "event.event_id: '", event.event_id(), "' was already applied to this account"));
   }
-  return &request.account();
+  return &account;
 }
 
 absl::Status EngineImpl::EvaluateInto(const v1::EvaluateRequest& request,
-                                      v1::Account* scratch, google::protobuf::Arena* arena,
+                                      v1::Account* account_out,
+                                      google::protobuf::Arena* arena,
                                       v1::EvaluateResponse* response) const {
   if (!request.has_event()) return absl::InvalidArgumentError("event: missing");
   if (request.event().kind_case() == v1::Event::KIND_NOT_SET) {
@@ -152,13 +164,22 @@ absl::Status EngineImpl::EvaluateInto(const v1::EvaluateRequest& request,
   }
   if (!request.has_now()) return absl::InvalidArgumentError("now: missing");
   PITBOSS_RETURN_IF_ERROR(domain::ValidateProtoTime(request.now(), "now"));
-  const absl::Time now = domain::FromProtoTime(request.now());
-  const v1::Event& event = request.event();
-  const bool opened = event.has_account_opened();
+  return Decide(request.account(),
+                account_out != nullptr ? account_out : response->mutable_account(),
+                request.event(), domain::FromProtoTime(request.now()),
+                request.audit_chain_head(), arena, response->mutable_decision(),
+                response->mutable_audit());
+}
 
-  // A new account is built straight into the response.
+absl::Status EngineImpl::Decide(const v1::Account& account, v1::Account* after,
+                                const v1::Event& event, absl::Time now,
+                                const v1::AuditChainHead& head,
+                                google::protobuf::Arena* arena, v1::Decision* decision,
+                                v1::AuditRecord* audit) const {
+  const bool opened = event.has_account_opened();
+  // A new account is built straight into `*after`.
   PITBOSS_ASSIGN_OR_RETURN(const v1::Account* starting,
-                           StartingAccount(request, now, response->mutable_account()));
+                           StartingAccount(account, event, now, after));
   const v1::Account& before = *starting;
   PITBOSS_ASSIGN_OR_RETURN(const v1::Features features,
                            risk::ComputeFeatures(before, event, now, features_));
@@ -170,37 +191,30 @@ absl::Status EngineImpl::EvaluateInto(const v1::EvaluateRequest& request,
   // Domain findings first: they rank before rules of the same severity.
   findings.insert(findings.begin(), checks.findings.begin(), checks.findings.end());
 
-  v1::Decision& decision = *response->mutable_decision();
   PITBOSS_RETURN_IF_ERROR(combiner_->CombineInto(
-      findings, CombineContext{before.account_id(), event.event_id()}, &decision));
-  KeepAchievableFactors(before, decision);
-  decision.set_policy_id(policy_.policy_id());
-  decision.set_policy_version(policy_.version());
+      findings, CombineContext{before.account_id(), event.event_id()}, decision));
+  KeepAchievableFactors(before, *decision);
+  decision->set_policy_id(policy_.policy_id());
+  decision->set_policy_version(policy_.version());
   if (checks.support.has_value()) {
-    decision.set_disclosure_tier(checks.support->tier);
+    decision->set_disclosure_tier(checks.support->tier);
     for (v1::SupportAction action : checks.support->allowed_actions) {
-      decision.add_allowed_support_actions(action);
+      decision->add_allowed_support_actions(action);
     }
   }
 
-  // From here on `before` is only read through the snapshot: the account is
-  // changed in place (the request's, handed over, or the response's copy;
-  // neither leaves on error).
+  // From here on `before` is only read through the snapshot: `*after` is
+  // changed in place (it is `before` itself, or a copy of it made here).
   const int64_t version_before = opened ? 0 : before.version();
   std::optional<AccountSnapshot> snapshot;
-  if (!opened) snapshot.emplace(AccountSnapshot::Of(before));
-  v1::Account* after = response->mutable_account();
   if (!opened) {
-    if (scratch != nullptr) {
-      after = scratch;
-    } else {
-      *after = before;
-    }
+    snapshot.emplace(AccountSnapshot::Of(before));
+    if (after != &before) *after = before;
   }
   {
     domain::ScratchAccount in_place(after);
-    PITBOSS_RETURN_IF_ERROR(ApplyDecidedEvent(after, event, checks, decision,
-                                              CaseKindFor(findings, decision),
+    PITBOSS_RETURN_IF_ERROR(ApplyDecidedEvent(after, event, checks, *decision,
+                                              CaseKindFor(findings, *decision),
                                               checker_->catalog(), options_, now));
   }
   // One event is one applied change: however many domain steps it took, the
@@ -216,20 +230,13 @@ absl::Status EngineImpl::EvaluateInto(const v1::EvaluateRequest& request,
       opened ? DiffAccounts(v1::Account::default_instance(), *after)
              : DiffAccounts(*snapshot, *after);
   for (v1::StateChange& change : changes) {
-    *decision.add_state_changes() = std::move(change);
+    *decision->add_state_changes() = std::move(change);
   }
-  decision.set_account_version(after->version());
-  decision.set_audit_sequence(request.audit_chain_head().sequence() + 1);
+  decision->set_account_version(after->version());
+  decision->set_audit_sequence(head.sequence() + 1);
 
-  PITBOSS_ASSIGN_OR_RETURN(*response->mutable_audit(),
-                           AppendAuditRecord(request.audit_chain_head(), event, decision,
-                                             after->version(), now));
-  if (after != response->mutable_account()) {
-    // The handed-over request account becomes the response's (same arena: no
-    // copy).
-    response->unsafe_arena_set_allocated_account(
-        const_cast<v1::EvaluateRequest&>(request).unsafe_arena_release_account());
-  }
+  PITBOSS_ASSIGN_OR_RETURN(*audit,
+                           AppendAuditRecord(head, event, *decision, after->version(), now));
   return absl::OkStatus();
 }
 
@@ -273,6 +280,9 @@ absl::StatusOr<std::string> Engine::EvaluateSerialized(absl::string_view bytes) 
   auto* response = google::protobuf::Arena::CreateMessage<v1::EvaluateResponse>(&arena);
   PITBOSS_RETURN_IF_ERROR(
       impl_->EvaluateInto(*request, request->mutable_account(), &arena, response));
+  // The request's account, changed in place, becomes the response's (same
+  // arena: no copy).
+  response->unsafe_arena_set_allocated_account(request->unsafe_arena_release_account());
   // Deterministic bytes, sized once and written once.
   const size_t size = response->ByteSizeLong();
   if (size > static_cast<size_t>(INT_MAX)) {
@@ -290,6 +300,26 @@ absl::StatusOr<std::string> Engine::EvaluateSerialized(absl::string_view bytes) 
     }
   }
   return out;
+}
+
+absl::StatusOr<EvaluateInPlaceResult> Engine::EvaluateInPlace(
+    v1::Account* account, const v1::Event& event, absl::Time now,
+    const v1::AuditChainHead& head) const {
+  if (account == nullptr) return absl::InvalidArgumentError("account: null");
+  // The checks Evaluate makes of its request, on the unpacked arguments (the
+  // same statuses for the same input).
+  if (event.kind_case() == v1::Event::KIND_NOT_SET) {
+    return absl::InvalidArgumentError("event.kind: no event kind set");
+  }
+  if (now == absl::InfinitePast() || now == absl::InfiniteFuture()) {
+    return absl::InvalidArgumentError("now: missing");
+  }
+  PITBOSS_RETURN_IF_ERROR(domain::ValidateProtoTime(domain::ToProtoTime(now), "now"));
+  google::protobuf::Arena arena;  // per-call temporaries
+  EvaluateInPlaceResult result;
+  PITBOSS_RETURN_IF_ERROR(impl_->Decide(*account, account, event, now, head, &arena,
+                                        &result.decision, &result.audit));
+  return result;
 }
 
 const v1::Policy& Engine::policy() const { return impl_->policy(); }
