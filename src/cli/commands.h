@@ -39,6 +39,11 @@ int RunExplainCommand(const std::vector<std::string>& args, std::istream& in, st
 int RunAuditCommand(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
                     std::ostream& err);
 
+// `pitboss rulebench`: the peers' fraud-rule benchmark contract, CEL or the
+// hand-written baseline (rulebench_command.cc).
+int RunRulebenchCommand(const std::vector<std::string>& args, std::istream& in,
+                        std::ostream& out, std::ostream& err);
+
 }  // namespace cli
 }  // namespace pitboss
 

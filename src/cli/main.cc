@@ -26,6 +26,8 @@ const Command kCommands[] = {
      pitboss::cli::RunExplainCommand},
     {"audit", "audit verify --db PATH: check a store's audit chain",
      pitboss::cli::RunAuditCommand},
+    {"rulebench", "time CEL rules on the peers' fraud-rule workload (one JSON line out)",
+     pitboss::cli::RunRulebenchCommand},
 };
 
 void Usage(std::ostream& out) {
