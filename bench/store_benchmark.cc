@@ -5,9 +5,15 @@
 //                                 floor of any store);
 //   BM_StoreApply/<sync>          Store::Apply, one transaction (one fsync
 //                                 with FULL) per event, into a WAL file;
-//   BM_StoreApplyBatch/<n>/<sync> Store::ApplyBatchAtEventTime, n events per
-//                                 transaction (group commit);
-//   BM_StoreApplyMemory/<n>       ":memory:" (no file, no fsync), n per batch;
+//   BM_StoreApplyBatch/<n>/<sync>/<threads>/<accounts>
+//                                 Store::ApplyBatchAtEventTime, n events per
+//                                 transaction (group commit), evaluated on
+//                                 `threads` threads (StoreOptions::
+//                                 evaluation_threads), accounts 0: results
+//                                 without the account (result_accounts =
+//                                 false, what a replay uses);
+//   BM_StoreApplyMemory/<n>/<threads>/<accounts>
+//                                 ":memory:" (no file, no fsync), n per batch;
 //   BM_StoreApplyThreads/<t>      per-event Apply with FULL from t threads at
 //                                 once (their commits are grouped).
 // Counters per store case: us_per_event (wall), evaluate_us (the engine's
@@ -17,7 +23,8 @@
 // 1e6 / overhead_us: what the store would sustain with a free engine. The
 // cpu_* counters are the same from the thread's CPU clock, which other
 // processes on a loaded machine do not inflate (but which leaves out fsync
-// waits: compare wall figures for durability costs).
+// waits: compare wall figures for durability costs); process_cpu_us_per_event
+// adds the store's evaluation workers (all threads of the process).
 //
 // Workload: 64 players, each opened with a history of four days (logins,
 // factor verifications, KYC, 4 bank deposits and their settlements, 30 wagers;
@@ -289,18 +296,30 @@ std::unique_ptr<Store> FreshStore(const Workload& w, const std::string& path,
   return std::move(*store);
 }
 
-// batch 0 = Apply per event; sync 0 = FULL, 1 = NORMAL; memory: ":memory:".
-void RunStore(benchmark::State& state, int batch, int sync, bool memory) {
+double ProcessCpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// batch 0 = Apply per event; sync 0 = FULL, 1 = NORMAL; memory: ":memory:";
+// threads: StoreOptions::evaluation_threads; accounts: result_accounts.
+void RunStore(benchmark::State& state, int batch, int sync, bool memory, int threads = 2,
+              bool accounts = true) {
   const Workload& w = TheWorkload();
   StoreOptions options;
   options.synchronous =
       sync == 0 ? StoreOptions::Sync::kFull : StoreOptions::Sync::kNormal;
+  options.evaluation_threads = threads;
+  options.result_accounts = accounts;
   const std::string path =
       memory ? ":memory:" : absl::StrCat(w.dir, "/pitboss_store_bench_", getpid(), ".db");
   double seconds = 0;
   double cpu_seconds = 0;
+  double process_cpu_seconds = 0;
   for (auto _ : state) {
     std::unique_ptr<Store> store = FreshStore(w, path, options);
+    const double process_cpu_start = ProcessCpuSeconds();
     const double cpu_start = ThreadCpuSeconds();
     const auto start = std::chrono::steady_clock::now();
     if (batch == 0) {
@@ -321,6 +340,7 @@ void RunStore(benchmark::State& state, int batch, int sync, bool memory) {
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     cpu_seconds += ThreadCpuSeconds() - cpu_start;
+    process_cpu_seconds += ProcessCpuSeconds() - process_cpu_start;
     state.SetIterationTime(elapsed);
     seconds += elapsed;
     Require(store->VerifyAudit(), "verify");
@@ -343,6 +363,7 @@ void RunStore(benchmark::State& state, int batch, int sync, bool memory) {
   state.counters["evaluate_cpu_us"] = w.evaluate_cpu_us;
   state.counters["overhead_cpu_us"] = cpu_overhead;
   state.counters["overhead_cpu_events_per_s"] = cpu_overhead > 0 ? 1e6 / cpu_overhead : 0;
+  state.counters["process_cpu_us_per_event"] = process_cpu_seconds * 1e6 / events;
 }
 
 // Per-event Apply (FULL) from `threads` threads at once, each with its own
@@ -406,23 +427,27 @@ BENCHMARK(BM_StoreApply)
 
 void BM_StoreApplyBatch(benchmark::State& state) {
   RunStore(state, static_cast<int>(state.range(0)), static_cast<int>(state.range(1)),
-           false);
+           false, static_cast<int>(state.range(2)), state.range(3) != 0);
 }
 BENCHMARK(BM_StoreApplyBatch)
-    ->ArgNames({"batch", "sync_normal"})
-    ->Args({100, 0})
-    ->Args({100, 1})
-    ->Args({10, 0})
+    ->ArgNames({"batch", "sync_normal", "threads", "accounts"})
+    ->Args({100, 0, 2, 1})
+    ->Args({100, 0, 2, 0})
+    ->Args({100, 1, 2, 0})
+    ->Args({100, 0, 1, 0})
+    ->Args({10, 0, 2, 0})
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
 
 void BM_StoreApplyMemory(benchmark::State& state) {
-  RunStore(state, static_cast<int>(state.range(0)), 1, true);
+  RunStore(state, static_cast<int>(state.range(0)), 1, true,
+           static_cast<int>(state.range(1)), state.range(2) != 0);
 }
 BENCHMARK(BM_StoreApplyMemory)
-    ->ArgName("batch")
-    ->Arg(0)
-    ->Arg(100)
+    ->ArgNames({"batch", "threads", "accounts"})
+    ->Args({0, 1, 1})
+    ->Args({100, 2, 0})
+    ->Args({100, 1, 0})
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
 

@@ -34,8 +34,11 @@
 // read_only).
 //
 // Thread-safety: a Store is thread-safe. Many threads may Apply / ApplyBatch
-// concurrently: events of different accounts are evaluated in parallel, events
-// of the same account are serialized, and writes are serialized. Writes that
+// concurrently: events of different accounts are evaluated in parallel (also
+// inside one ApplyBatch, on StoreOptions.evaluation_threads), events of the
+// same account are serialized, and writes are serialized. Reads (GetAccount,
+// AuditHead, VerifyAudit) use their own connection and never wait for a
+// commit's fsync. Writes that
 // arrive while another thread is committing are group-committed: the next
 // commit writes all of them in one transaction (one fsync), each call's
 // events under their own savepoint, so a failure in one call's writes never
@@ -81,12 +84,27 @@ struct StoreOptions {
   // How long a writer waits for another process's lock before BUSY
   // (UNAVAILABLE).
   absl::Duration busy_timeout = absl::Seconds(5);
+  // Threads that evaluate one ApplyBatch (the calling thread counts): events
+  // of different accounts are evaluated in parallel, the events of one
+  // account in input order, and everything is written in input order, so
+  // results and the audit chain are the same bytes as with 1. 1..64.
+  int evaluation_threads = 2;
+  // Parsed accounts kept in memory (by id), so the hot path neither reads nor
+  // parses the account row. The write still checks the row's version: an
+  // account changed by another process (or another Store on the same file)
+  // is dropped from the cache, reloaded and the event evaluated again.
+  // 0 = no cache.
+  int account_cache_size = 4096;
+  // Whether ApplyResult.response carries the account after the event. A copy
+  // of the account per event; a replay that only needs decisions turns it
+  // off (the account stays readable with GetAccount).
+  bool result_accounts = true;
 };
 
 // One event's outcome.
 struct ApplyResult {
-  // The decision, the account after it, and the audit record (as chained in
-  // this store).
+  // The decision, the account after it (unless StoreOptions.result_accounts
+  // is false), and the audit record (as chained in this store).
   v1::EvaluateResponse response;
   // True for a duplicate event_id: `response` is the recorded response and
   // nothing changed.

@@ -10,7 +10,8 @@
 // recomputed), and the record is rebuilt with the engine's own
 // AppendAuditRecord — same hashing, same canonical bytes, just the right
 // position. The decision itself (outcome, reasons, state changes) is
-// untouched: it depends on the account, never on the chain.
+// untouched: it depends on the account, never on the chain. Most records
+// only need the cheap half of that (see LinkToHead).
 #ifndef PITBOSS_SRC_STORE_AUDIT_LINK_H_
 #define PITBOSS_SRC_STORE_AUDIT_LINK_H_
 
@@ -26,8 +27,13 @@ namespace store_internal {
 bool FollowsHead(const v1::AuditChainHead& head, const v1::AuditRecord& record);
 
 // Makes `record` (for `event` and `*decision`) follow `head`; `*relinked`
-// tells whether anything had to change. Errors are the engine's hashing
-// errors.
+// tells whether the decision had to change (its audit_sequence, so its
+// canonical bytes). A record already at the right sequence that only links to
+// another previous hash (the store evaluates a batch's accounts in parallel
+// with the sequences it predicts, not knowing the hashes before) just gets
+// the right previous_record_hash and record_hash: the payload and leaf hashes
+// cover the sequence but not the link, so they stay. Errors are the engine's
+// hashing errors.
 absl::Status LinkToHead(const v1::AuditChainHead& head, const v1::Event& event,
                         v1::Decision* decision, v1::AuditRecord* record, bool* relinked);
 

@@ -1,30 +1,40 @@
 // The embedded SQLite store (include/pitboss/store.h).
 //
 // Apply and ApplyBatch share one path: a batch of one is a per-event commit.
-// A batch runs in three phases:
-//   1. read    (under the connection mutex): the idempotency rows and the
-//              accounts of the batch, and the chain head as a hint;
-//   2. decide  (no connection mutex, the batch's account stripes held): each
-//              event is evaluated with the engine in input order on top of the
-//              batch's earlier results (same account, duplicate event_id), so
-//              events of other accounts evaluate in parallel in other threads;
+// A batch runs in three phases, with the batch's account stripes held
+// throughout (so no other thread of this process touches its accounts):
+//   1. read    (on the read connection): the idempotency rows of the batch's
+//              events, and its accounts: taken out of the in-memory cache of
+//              parsed accounts, or loaded and parsed from their rows;
+//   2. decide  (no connection): Engine::EvaluateInPlace changes each account
+//              in place, event after event in input order. Different accounts
+//              are evaluated in parallel on the worker pool, each event with
+//              the audit sequence it will get when everything before it is
+//              written; a batch with a repeated event_id is decided in input
+//              order on one thread (a duplicate's answer depends on whether
+//              the earlier one applied);
 //   3. write   (under the connection mutex, one BEGIN IMMEDIATE .. COMMIT):
 //              each decided event gets its idempotency row, account row
-//              (optimistic `version` check) and audit row, its record re-linked
-//              to the real chain head when another thread got there first.
-//              Group commit across threads: batches that finish deciding while
-//              another thread is committing wait, and the next one to commit
-//              writes all of them in one transaction (one fsync), each under
-//              its own savepoint.
+//              (optimistic `version` check) and audit row, in input order, its
+//              record linked to the real chain head (usually only the previous
+//              hash changes: cheap; when other writers took the predicted
+//              sequence, the record is rebuilt). Group commit across threads:
+//              batches that finish deciding while another thread is committing
+//              wait, and the next one to commit writes all of them in one
+//              transaction (one fsync), each under its own savepoint.
 // A failure inside a batch's writes undoes that batch (savepoint) and every
 // event of it that would have been written reports it; a failure of the
 // transaction itself fails every batch in it. Nothing is ever half done.
 //
-// The account stripes are held from phase 1 to the end of phase 3, so an
-// account's stored version can only change under us if another process
-// writes the same file; the version check catches that (ABORTED, retry).
-// An event_id reused concurrently for a different account is caught by the
-// idempotency row's primary key in phase 3.
+// The cache: after a successful commit, the batch's accounts go back into the
+// cache as they are after the batch. An account whose evaluation failed is
+// restored from the bytes of its last good state; an account with any event
+// not written (a conflict, a failed commit) is dropped, so the cache never
+// holds a state that is not the stored one. Another process (or another Store
+// on the same file) may still have written the account since: the version
+// check in phase 3 catches that — also for events that leave the account
+// unchanged — and the event (with the account's later events of the batch) is
+// applied again from a fresh load.
 #include "pitboss/store.h"
 
 #include <sys/stat.h>
@@ -36,6 +46,7 @@
 #include <cstring>
 #include <deque>
 #include <limits>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -45,7 +56,6 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/arena.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "src/common/status_macros.h"
@@ -56,6 +66,7 @@
 #include "src/store/audit_link.h"
 #include "src/store/schema.h"
 #include "src/store/sqlite_db.h"
+#include "src/store/worker_pool.h"
 
 namespace pitboss {
 namespace store_internal {
@@ -164,14 +175,25 @@ enum class Fate {
   kWritten,    // committed
 };
 
+struct AccountSlot;
+
 struct Work {
   const v1::Event* event = nullptr;
   absl::Time now;
   Fate fate = Fate::kError;
   absl::Status error;
+  // The error is a conflict with another writer of the file: the event is
+  // applied again (from a fresh load of its account).
+  bool retry = false;
   std::string event_bytes;  // deterministic serialization (canonical once evaluated)
   std::string event_hash;   // SHA-256 of event_bytes
   size_t original = 0;      // kSameBatch
+  AccountSlot* slot = nullptr;
+  // Parallel evaluation: the audit sequence this event gets when every event
+  // before it in the batch is written.
+  uint64_t sequence = 0;
+  // EvaluateInPlace succeeded: the slot's account carries this event.
+  bool evaluated = false;
   v1::EvaluateResponse response;
   // kDecided: the account's version before this event (0: no account row).
   int64_t version_before = 0;
@@ -180,11 +202,22 @@ struct Work {
   std::string decision_bytes;  // canonical; redone when the record is re-linked
 };
 
+// One account of a batch, changed in place by its events in input order.
 struct AccountSlot {
-  bool exists = false;
-  v1::Account* loaded = nullptr;  // on the batch's arena
-  // The last decided event of this account in the batch (-1: none).
-  int last = -1;
+  std::string id;
+  std::unique_ptr<v1::Account> account;  // null: no such account (yet)
+  bool from_cache = false;
+  std::string loaded_bytes;  // the row, when loaded from the database
+  absl::Status load_error;   // could not be (re)loaded: its events fail
+  std::vector<size_t> events;  // parallel evaluation: its events, in input order
+  int last = -1;               // its last successfully evaluated event
+};
+
+// The read statements, prepared once per connection.
+struct Reads {
+  std::unique_ptr<Statement> get_account;
+  std::unique_ptr<Statement> get_recorded;
+  std::unique_ptr<Statement> get_head;
 };
 
 }  // namespace
@@ -195,7 +228,7 @@ class StoreImpl {
                                                          const StoreOptions& options);
 
   std::vector<absl::StatusOr<ApplyResult>> Apply(const Engine& engine,
-                                                 absl::Span<const v1::Event> events,
+                                                 absl::Span<const v1::Event* const> events,
                                                  absl::Span<const absl::Time> nows);
   absl::StatusOr<v1::Account> GetAccount(absl::string_view account_id) const;
   absl::StatusOr<v1::AuditChainHead> AuditHead() const;
@@ -204,15 +237,37 @@ class StoreImpl {
 
  private:
   StoreImpl(std::string path, const StoreOptions& options, std::unique_ptr<Database> db)
-      : path_(std::move(path)), options_(options), db_(std::move(db)) {}
+      : path_(std::move(path)),
+        options_(options),
+        pool_(options.evaluation_threads),
+        db_(std::move(db)) {}
+  absl::Status Prepare(Database& db, Reads& reads);
   absl::Status Prepare();
 
-  // Phase 1 helpers (db_mu_ held).
-  absl::StatusOr<v1::AuditChainHead> ReadHeadLocked() const;
-  absl::Status ReadRecordedLocked(Work& work) const;
-  // Parses the stored account into `*out`; false when there is none.
-  absl::StatusOr<bool> LoadAccountLocked(absl::string_view account_id,
-                                         v1::Account* out) const;
+  // One attempt at a batch; `*retry` gets the indexes of events that met
+  // another writer's change and are to be applied again.
+  std::vector<absl::StatusOr<ApplyResult>> ApplyOnce(
+      const Engine& engine, absl::Span<const v1::Event* const> events,
+      absl::Span<const absl::Time> nows, std::vector<size_t>* retry);
+
+  // Read helpers; the caller holds the mutex of the connection of `reads`.
+  absl::StatusOr<v1::AuditChainHead> ReadHeadLocked(Reads& reads) const;
+  absl::Status ReadRecordedLocked(Reads& reads, Work& work) const;
+  // Parses the stored account into `*out` (and its bytes into `*bytes` unless
+  // null); false when there is none.
+  absl::StatusOr<bool> LoadAccountLocked(Reads& reads, absl::string_view account_id,
+                                         v1::Account* out, std::string* bytes) const;
+
+  // Phase 2: evaluates works[i] on its slot's account, chained after `head`.
+  void EvaluateOne(const Engine& engine, std::vector<Work>& works, size_t i,
+                   const v1::AuditChainHead& head);
+  // Puts a slot's account back to its last good state after a failed
+  // evaluation left it unspecified.
+  absl::Status RestoreAccount(AccountSlot& slot, const std::vector<Work>& works);
+  // After the batch: clean accounts back into the cache.
+  void ReturnToCache(std::deque<AccountSlot>& slots, const std::vector<Work>& works,
+                     bool committed);
+
   // Phase 3 (db_mu_ held, inside the transaction).
   // One batch's decided events, waiting for a group commit.
   struct PendingWrite {
@@ -226,6 +281,9 @@ class StoreImpl {
   absl::Status WriteGroupsLocked(absl::Span<PendingWrite* const> groups);
   absl::Status WriteOneLocked(Work& work, v1::AuditChainHead& head,
                               absl::flat_hash_set<std::string>& tainted);
+  // A conflict with another writer: nothing of the event stays, it is retried.
+  absl::Status ConflictLocked(Work& w, absl::flat_hash_set<std::string>& tainted,
+                              absl::string_view what);
 
   absl::Status Error(absl::StatusCode code, absl::string_view message) const {
     return absl::Status(code, absl::StrCat("store '", path_, "': ", message));
@@ -234,22 +292,30 @@ class StoreImpl {
   const std::string path_;
   const StoreOptions options_;
   AccountLocks locks_;
+  WorkerPool pool_;
   mutable std::mutex db_mu_;  // the connection and its statements
   // Batches waiting to be written, and whether a thread is writing.
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
   std::deque<PendingWrite*> queue_;
   bool leader_active_ = false;
+  // The chain head after the last commit of this Store (a hint: another
+  // process may have written since).
+  mutable std::mutex hint_mu_;
+  v1::AuditChainHead head_hint_;
+  // Parsed accounts by id (StoreOptions.account_cache_size).
+  std::mutex cache_mu_;
+  absl::flat_hash_map<std::string, std::unique_ptr<v1::Account>> cache_;
+
   std::unique_ptr<Database> db_;
-  std::unique_ptr<Statement> get_account_;
+  Reads writer_reads_;  // on db_, inside write transactions
+  std::unique_ptr<Statement> get_version_;
   std::unique_ptr<Statement> insert_account_;
   std::unique_ptr<Statement> update_account_;
-  std::unique_ptr<Statement> get_recorded_;
   std::unique_ptr<Statement> insert_idempotency_;
   std::unique_ptr<Statement> delete_idempotency_;
   std::unique_ptr<Statement> prune_idempotency_;
   std::unique_ptr<Statement> insert_audit_;
-  std::unique_ptr<Statement> get_head_;
   std::unique_ptr<Statement> set_head_;
   std::unique_ptr<Statement> begin_;
   std::unique_ptr<Statement> commit_;
@@ -257,6 +323,14 @@ class StoreImpl {
   std::unique_ptr<Statement> savepoint_;
   std::unique_ptr<Statement> rollback_to_savepoint_;
   std::unique_ptr<Statement> release_savepoint_;
+
+  // The read connection (WAL: readers do not wait for the writer). For
+  // ":memory:" and read-only stores it is db_ itself, under db_mu_.
+  std::unique_ptr<Database> own_read_db_;
+  Database* read_db_ = nullptr;
+  mutable std::mutex own_read_mu_;
+  std::mutex* read_mu_ = nullptr;
+  mutable Reads reads_;
 };
 
 absl::StatusOr<std::unique_ptr<StoreImpl>> StoreImpl::Open(const std::string& path,
@@ -276,18 +350,27 @@ absl::StatusOr<std::unique_ptr<StoreImpl>> StoreImpl::Open(const std::string& pa
         absl::StrCat("StoreOptions.busy_timeout: must be within 0..24h (got ",
                      absl::FormatDuration(options.busy_timeout), ")"));
   }
+  if (options.evaluation_threads < 1 || options.evaluation_threads > 64) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("StoreOptions.evaluation_threads: must be within 1..64 (got ",
+                     options.evaluation_threads, ")"));
+  }
+  if (options.account_cache_size < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("StoreOptions.account_cache_size: must be >= 0 (got ",
+                     options.account_cache_size, ")"));
+  }
   const bool memory = path == kMemoryPath;
   if (memory && options.read_only) {
     return absl::InvalidArgumentError(
         "store ':memory:': read_only makes no sense for a new in-memory store");
   }
   if (!memory) PITBOSS_RETURN_IF_ERROR(CheckPath(path, options.read_only));
+  const std::string busy_timeout = absl::StrCat(
+      "PRAGMA busy_timeout = ", absl::ToInt64Milliseconds(options.busy_timeout));
   PITBOSS_ASSIGN_OR_RETURN(std::unique_ptr<Database> db,
                            Database::Open(path, options.read_only));
-  PITBOSS_RETURN_IF_ERROR(
-      db->Exec(absl::StrCat("PRAGMA busy_timeout = ",
-                            absl::ToInt64Milliseconds(options.busy_timeout)),
-               "set busy_timeout"));
+  PITBOSS_RETURN_IF_ERROR(db->Exec(busy_timeout, "set busy_timeout"));
   // Header and version first: a file that is not a pitboss store (or one
   // from a newer pitboss) is refused before anything is written to it
   // (journal_mode=WAL writes the header).
@@ -312,29 +395,51 @@ absl::StatusOr<std::unique_ptr<StoreImpl>> StoreImpl::Open(const std::string& pa
                                    "set synchronous"));
   if (version < CurrentSchemaVersion()) PITBOSS_RETURN_IF_ERROR(Migrate(*db));
   std::unique_ptr<StoreImpl> store(new StoreImpl(path, options, std::move(db)));
+  if (memory || options.read_only) {
+    store->read_db_ = store->db_.get();
+    store->read_mu_ = &store->db_mu_;
+  } else {
+    PITBOSS_ASSIGN_OR_RETURN(store->own_read_db_, Database::Open(path, false));
+    PITBOSS_RETURN_IF_ERROR(store->own_read_db_->Exec(busy_timeout, "set busy_timeout"));
+    store->read_db_ = store->own_read_db_.get();
+    store->read_mu_ = &store->own_read_mu_;
+  }
   PITBOSS_RETURN_IF_ERROR(store->Prepare());
+  PITBOSS_ASSIGN_OR_RETURN(store->head_hint_, store->ReadHeadLocked(store->reads_));
   return store;
 }
 
+absl::Status StoreImpl::Prepare(Database& db, Reads& reads) {
+  PITBOSS_ASSIGN_OR_RETURN(
+      reads.get_account,
+      db.Prepare("SELECT version, account FROM accounts WHERE account_id = ?1"));
+  PITBOSS_ASSIGN_OR_RETURN(
+      reads.get_recorded,
+      db.Prepare(absl::StrCat(
+          "SELECT i.event_hash, i.expires_at_micros, i.account, a.decision, ",
+          "a.sequence, a.event_id, a.account_id, a.account_version, ",
+          "a.recorded_at_seconds, a.recorded_at_nanos, a.payload_hash, a.leaf_hash, ",
+          "a.previous_record_hash, a.record_hash ",
+          "FROM idempotency i LEFT JOIN audit a ON a.sequence = i.audit_sequence ",
+          "WHERE i.event_id = ?1")));
+  PITBOSS_ASSIGN_OR_RETURN(
+      reads.get_head, db.Prepare("SELECT sequence, record_hash FROM audit_head WHERE id = 1"));
+  return absl::OkStatus();
+}
+
 absl::Status StoreImpl::Prepare() {
+  PITBOSS_RETURN_IF_ERROR(Prepare(*db_, writer_reads_));
+  PITBOSS_RETURN_IF_ERROR(Prepare(*read_db_, reads_));
   struct {
     std::unique_ptr<Statement>* out;
     std::string sql;
   } statements[] = {
-      {&get_account_, "SELECT version, account FROM accounts WHERE account_id = ?1"},
+      {&get_version_, "SELECT version FROM accounts WHERE account_id = ?1"},
       {&insert_account_,
        "INSERT INTO accounts (account_id, version, account) VALUES (?1, ?2, ?3)"},
       {&update_account_,
        "UPDATE accounts SET version = ?2, account = ?3 WHERE account_id = ?1 AND version "
        "= ?4"},
-      {&get_recorded_,
-       absl::StrCat(
-           "SELECT i.event_hash, i.expires_at_micros, i.account, a.decision, ",
-           "a.sequence, a.event_id, a.account_id, a.account_version, ",
-           "a.recorded_at_seconds, a.recorded_at_nanos, a.payload_hash, a.leaf_hash, ",
-           "a.previous_record_hash, a.record_hash ",
-           "FROM idempotency i LEFT JOIN audit a ON a.sequence = i.audit_sequence ",
-           "WHERE i.event_id = ?1")},
       {&insert_idempotency_,
        "INSERT INTO idempotency (event_id, event_hash, audit_sequence, account, "
        "expires_at_micros) VALUES (?1, ?2, ?3, ?4, ?5)"},
@@ -343,7 +448,6 @@ absl::Status StoreImpl::Prepare() {
       {&insert_audit_, absl::StrCat("INSERT INTO audit (", kAuditColumns,
                                     ", event, decision) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
                                     "?7, ?8, ?9, ?10, ?11, ?12)")},
-      {&get_head_, "SELECT sequence, record_hash FROM audit_head WHERE id = 1"},
       {&set_head_, "UPDATE audit_head SET sequence = ?1, record_hash = ?2 WHERE id = 1"},
       {&begin_, "BEGIN IMMEDIATE"},
       {&commit_, "COMMIT"},
@@ -358,8 +462,8 @@ absl::Status StoreImpl::Prepare() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::AuditChainHead> StoreImpl::ReadHeadLocked() const {
-  Statement& s = *get_head_;
+absl::StatusOr<v1::AuditChainHead> StoreImpl::ReadHeadLocked(Reads& reads) const {
+  Statement& s = *reads.get_head;
   PITBOSS_ASSIGN_OR_RETURN(const bool row, s.Step());
   if (!row) {
     s.Reset();
@@ -373,8 +477,8 @@ absl::StatusOr<v1::AuditChainHead> StoreImpl::ReadHeadLocked() const {
   return head;
 }
 
-absl::Status StoreImpl::ReadRecordedLocked(Work& work) const {
-  Statement& s = *get_recorded_;
+absl::Status StoreImpl::ReadRecordedLocked(Reads& reads, Work& work) const {
+  Statement& s = *reads.get_recorded;
   s.BindText(1, work.event->event_id());
   absl::StatusOr<bool> row = s.Step();
   if (!row.ok() || !*row) {
@@ -420,9 +524,12 @@ absl::Status StoreImpl::ReadRecordedLocked(Work& work) const {
   return absl::OkStatus();
 }
 
-absl::StatusOr<bool> StoreImpl::LoadAccountLocked(absl::string_view account_id,
-                                                  v1::Account* out) const {
-  Statement& s = *get_account_;
+
+absl::StatusOr<bool> StoreImpl::LoadAccountLocked(Reads& reads,
+                                                  absl::string_view account_id,
+                                                  v1::Account* out,
+                                                  std::string* bytes_out) const {
+  Statement& s = *reads.get_account;
   s.BindText(1, account_id);
   absl::StatusOr<bool> row = s.Step();
   if (!row.ok() || !*row) {
@@ -432,6 +539,7 @@ absl::StatusOr<bool> StoreImpl::LoadAccountLocked(absl::string_view account_id,
   const absl::string_view bytes = s.ColumnBlob(1);
   const int64_t version = s.ColumnInt64(0);
   const bool parsed = out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
+  if (bytes_out != nullptr) bytes_out->assign(bytes.data(), bytes.size());
   s.Reset();
   if (!parsed || out->version() != version) {
     return Error(absl::StatusCode::kDataLoss,
@@ -444,12 +552,39 @@ absl::StatusOr<bool> StoreImpl::LoadAccountLocked(absl::string_view account_id,
 }
 
 std::vector<absl::StatusOr<ApplyResult>> StoreImpl::Apply(
-    const Engine& engine, absl::Span<const v1::Event> events,
+    const Engine& engine, absl::Span<const v1::Event* const> events,
     absl::Span<const absl::Time> nows) {
+  // A conflict with another writer of the file drops the account from the
+  // cache; the events are applied again from a fresh load. Each attempt makes
+  // progress unless the other writer keeps changing the same account.
+  constexpr int kMaxAttempts = 4;
+  std::vector<size_t> retry;
+  std::vector<absl::StatusOr<ApplyResult>> out = ApplyOnce(engine, events, nows, &retry);
+  for (int attempt = 1; attempt < kMaxAttempts && !retry.empty(); ++attempt) {
+    std::vector<const v1::Event*> again;
+    std::vector<absl::Time> again_nows;
+    for (size_t i : retry) {
+      again.push_back(events[i]);
+      again_nows.push_back(nows[i]);
+    }
+    const std::vector<size_t> positions = std::move(retry);
+    retry.clear();
+    std::vector<size_t> sub_retry;
+    std::vector<absl::StatusOr<ApplyResult>> sub =
+        ApplyOnce(engine, again, again_nows, &sub_retry);
+    for (size_t k = 0; k < sub.size(); ++k) out[positions[k]] = std::move(sub[k]);
+    for (size_t k : sub_retry) retry.push_back(positions[k]);
+  }
+  return out;
+}
+
+std::vector<absl::StatusOr<ApplyResult>> StoreImpl::ApplyOnce(
+    const Engine& engine, absl::Span<const v1::Event* const> events,
+    absl::Span<const absl::Time> nows, std::vector<size_t>* retry) {
   std::vector<Work> works(events.size());
   // Filled from the back: a duplicate (kSameBatch) always comes after its
   // original, so it copies the original's response before that is moved out.
-  auto results = [&works]() {
+  auto results = [&works, retry]() {
     std::vector<absl::StatusOr<ApplyResult>> out(
         works.size(), absl::InternalError("store: event not applied"));
     for (size_t i = works.size(); i-- > 0;) {
@@ -471,10 +606,14 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::Apply(
             out[i] = ApplyResult{original.response, true};
           } else {
             out[i] = original.error;
+            w.retry = original.retry;
           }
           break;
         }
       }
+    }
+    for (size_t i = 0; i < works.size(); ++i) {
+      if (works[i].retry) retry->push_back(i);
     }
     return out;
   };
@@ -483,6 +622,7 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::Apply(
       if (w.fate == Fate::kDecided || w.fate == Fate::kWritten) {
         w.fate = Fate::kError;
         w.error = status;
+        w.retry = false;
       }
     }
   };
@@ -500,7 +640,7 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::Apply(
   std::vector<absl::string_view> account_ids;
   for (size_t i = 0; i < events.size(); ++i) {
     Work& w = works[i];
-    w.event = &events[i];
+    w.event = events[i];
     w.now = nows[i];
     const std::string& id = w.event->event_id();
     if (id.empty() || id.size() > domain::kMaxEventIdLength) {
@@ -528,123 +668,223 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::Apply(
 
   AccountLocks::Held held = locks_.LockAll(account_ids);
 
-  // The batch's scratch: loaded accounts and the request are parsed into and
-  // built on one arena, freed at once when the batch is done.
-  google::protobuf::ArenaOptions arena_options;
-  arena_options.start_block_size = 64 << 10;
-  arena_options.max_block_size = 1 << 20;
-  google::protobuf::Arena arena(arena_options);
-
-  // Phase 1: read.
-  absl::flat_hash_map<absl::string_view, AccountSlot> accounts;
-  v1::AuditChainHead hint;
+  // Phase 1: read. Idempotency rows first; then the accounts of the events
+  // still to decide, from the cache or their rows.
   {
-    std::lock_guard<std::mutex> lock(db_mu_);
-    absl::StatusOr<v1::AuditChainHead> head = ReadHeadLocked();
-    if (!head.ok()) {
-      fail_all(head.status());
-      return results();
-    }
-    hint = *head;
+    std::lock_guard<std::mutex> lock(*read_mu_);
     for (Work& w : works) {
       if (w.fate != Fate::kDecided) continue;
-      absl::Status recorded = ReadRecordedLocked(w);
+      absl::Status recorded = ReadRecordedLocked(reads_, w);
       if (!recorded.ok()) {
         w.fate = Fate::kError;
         w.error = recorded;
-        continue;
-      }
-      if (w.fate != Fate::kDecided) continue;
-      auto [it, inserted] = accounts.try_emplace(w.event->account_id());
-      if (inserted) {
-        AccountSlot& slot = it->second;
-        slot.loaded = google::protobuf::Arena::CreateMessage<v1::Account>(&arena);
-        absl::StatusOr<bool> exists =
-            LoadAccountLocked(w.event->account_id(), slot.loaded);
-        if (!exists.ok()) {
-          accounts.erase(it);
-          w.fate = Fate::kError;
-          w.error = exists.status();
-        } else {
-          slot.exists = *exists;
-        }
       }
     }
   }
-
-  // Phase 2: decide, in input order, on top of the batch's earlier results.
-  absl::flat_hash_map<absl::string_view, size_t> by_event_id;  // latest live holder
-  for (size_t i = 0; i < works.size(); ++i) {
-    Work& w = works[i];
-    if (w.fate == Fate::kStored) {
-      by_event_id[w.event->event_id()] = i;
-      continue;
-    }
-    if (w.fate != Fate::kDecided) continue;
-    auto seen = by_event_id.find(w.event->event_id());
-    if (seen != by_event_id.end()) {
-      const Work& earlier = works[seen->second];
-      if (earlier.event_hash == w.event_hash) {
-        w.fate = Fate::kSameBatch;
-        w.original = seen->second;
-      } else {
-        w.fate = Fate::kError;
-        w.error = absl::AlreadyExistsError(absl::StrCat(
-            "event.event_id: '", w.event->event_id(),
-            "' was already applied with a different payload (earlier in this batch); an "
-            "event id is an idempotency key and cannot be reused; nothing changed"));
+  std::deque<AccountSlot> slots;  // stable addresses
+  {
+    absl::flat_hash_map<absl::string_view, AccountSlot*> by_account;
+    for (Work& w : works) {
+      if (w.fate != Fate::kDecided) continue;
+      auto [it, inserted] = by_account.try_emplace(w.event->account_id(), nullptr);
+      if (inserted) {
+        slots.emplace_back();
+        slots.back().id = w.event->account_id();
+        it->second = &slots.back();
       }
-      continue;
+      w.slot = it->second;
     }
-    auto slot_it = accounts.find(w.event->account_id());
-    if (slot_it == accounts.end()) {  // its load failed: an earlier event has the error
-      w.fate = Fate::kError;
-      w.error = absl::UnavailableError(absl::StrCat(
-          "account '", w.event->account_id(), "': could not be loaded; nothing changed"));
-      continue;
+  }
+  if (options_.account_cache_size > 0) {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    for (AccountSlot& slot : slots) {
+      auto it = cache_.find(slot.id);
+      if (it == cache_.end()) continue;
+      slot.account = std::move(it->second);
+      slot.from_cache = true;
+      cache_.erase(it);
     }
-    AccountSlot& slot = slot_it->second;
-    const v1::Account* source = nullptr;
-    if (slot.last >= 0) {
-      source = &works[static_cast<size_t>(slot.last)].response.account();
-    } else if (slot.exists) {
-      source = slot.loaded;
+  }
+  {
+    std::lock_guard<std::mutex> lock(*read_mu_);
+    for (AccountSlot& slot : slots) {
+      if (slot.from_cache) continue;
+      auto account = std::make_unique<v1::Account>();
+      absl::StatusOr<bool> exists =
+          LoadAccountLocked(reads_, slot.id, account.get(), &slot.loaded_bytes);
+      if (!exists.ok()) {
+        slot.load_error = exists.status();
+      } else if (*exists) {
+        slot.account = std::move(account);
+      }
     }
-    // The request borrows the account and the event instead of copying them
-    // (an account is kilobytes of sub-messages): Evaluate only reads the
-    // request, and both are released again before anything else happens.
-    auto* request = google::protobuf::Arena::CreateMessage<v1::EvaluateRequest>(&arena);
-    if (source != nullptr) {
-      request->unsafe_arena_set_allocated_account(const_cast<v1::Account*>(source));
+  }
+  v1::AuditChainHead hint;
+  {
+    std::lock_guard<std::mutex> lock(hint_mu_);
+    hint = head_hint_;
+  }
+
+  // Phase 2: decide. In parallel per account, unless an event_id repeats in
+  // the batch (its answer depends on whether the earlier one applied).
+  bool sequential = options_.evaluation_threads <= 1 || slots.size() <= 1;
+  if (!sequential) {
+    absl::flat_hash_set<absl::string_view> ids;
+    for (const Work& w : works) {
+      if ((w.fate == Fate::kDecided || w.fate == Fate::kStored) &&
+          !ids.insert(w.event->event_id()).second) {
+        sequential = true;
+        break;
+      }
     }
-    request->unsafe_arena_set_allocated_event(const_cast<v1::Event*>(w.event));
-    *request->mutable_now() = domain::ToProtoTime(w.now);
-    *request->mutable_audit_chain_head() = hint;
-    absl::StatusOr<v1::EvaluateResponse> response = engine.Evaluate(*request);
-    if (source != nullptr) request->unsafe_arena_release_account();
-    request->unsafe_arena_release_event();
-    if (!response.ok()) {
-      w.fate = Fate::kError;
-      w.error = response.status();
-      continue;
+  }
+  if (sequential) {
+    absl::flat_hash_map<absl::string_view, size_t> by_event_id;  // latest live holder
+    for (size_t i = 0; i < works.size(); ++i) {
+      Work& w = works[i];
+      if (w.fate == Fate::kStored) {
+        by_event_id[w.event->event_id()] = i;
+        continue;
+      }
+      if (w.fate != Fate::kDecided) continue;
+      auto seen = by_event_id.find(w.event->event_id());
+      if (seen != by_event_id.end()) {
+        const Work& earlier = works[seen->second];
+        if (earlier.event_hash == w.event_hash) {
+          w.fate = Fate::kSameBatch;
+          w.original = seen->second;
+        } else {
+          w.fate = Fate::kError;
+          w.error = absl::AlreadyExistsError(absl::StrCat(
+              "event.event_id: '", w.event->event_id(),
+              "' was already applied with a different payload (earlier in this batch); "
+              "an event id is an idempotency key and cannot be reused; nothing changed"));
+        }
+        continue;
+      }
+      EvaluateOne(engine, works, i, hint);
+      if (w.evaluated) {
+        hint = engine::HeadAfter(w.response.audit());
+        by_event_id[w.event->event_id()] = i;
+      }
     }
-    w.version_before = source != nullptr ? source->version() : 0;
-    w.response = std::move(*response);
-    w.account_changed = w.response.account().version() != w.version_before;
-    w.account_bytes = w.response.account().SerializeAsString();
-    w.decision_bytes = DeterministicBytes(w.response.decision());
-    hint = engine::HeadAfter(w.response.audit());
-    slot.last = static_cast<int>(i);
-    by_event_id[w.event->event_id()] = i;
+  } else {
+    // Each event is chained at the sequence it gets when everything before
+    // it is written; the previous hash is a placeholder the write phase
+    // replaces (cheaply: only the link hash changes).
+    const std::string& placeholder =
+        hint.record_hash().empty() ? engine::GenesisHash() : hint.record_hash();
+    uint64_t next = hint.sequence();
+    for (size_t i = 0; i < works.size(); ++i) {
+      Work& w = works[i];
+      if (w.fate != Fate::kDecided) continue;
+      w.sequence = ++next;
+      w.slot->events.push_back(i);
+    }
+    pool_.ParallelFor(slots.size(), [&](size_t s) {
+      for (size_t i : slots[s].events) {
+        v1::AuditChainHead head;
+        head.set_sequence(works[i].sequence - 1);
+        if (head.sequence() > 0) head.set_record_hash(placeholder);
+        EvaluateOne(engine, works, i, head);
+      }
+    });
   }
 
   // Phase 3: write, one transaction.
   bool any = false;
   for (const Work& w : works) any = any || w.fate == Fate::kDecided;
-  if (!any) return results();
-  absl::Status status = CommitGroup(works);
-  if (!status.ok()) fail_all(status);
+  bool committed = true;
+  if (any) {
+    absl::Status status = CommitGroup(works);
+    if (!status.ok()) {
+      fail_all(status);
+      committed = false;
+    }
+  }
+  ReturnToCache(slots, works, committed);
   return results();
+}
+
+void StoreImpl::EvaluateOne(const Engine& engine, std::vector<Work>& works, size_t i,
+                            const v1::AuditChainHead& head) {
+  Work& w = works[i];
+  AccountSlot& slot = *w.slot;
+  if (!slot.load_error.ok()) {
+    w.fate = Fate::kError;
+    w.error = absl::UnavailableError(
+        absl::StrCat("account '", slot.id,
+                     "': could not be loaded; nothing changed: ", slot.load_error.message()));
+    return;
+  }
+  if (slot.account == nullptr) slot.account = std::make_unique<v1::Account>();
+  v1::Account& account = *slot.account;
+  const int64_t before = account.version();
+  absl::StatusOr<EvaluateInPlaceResult> result =
+      engine.EvaluateInPlace(&account, *w.event, w.now, head);
+  if (!result.ok()) {
+    w.fate = Fate::kError;
+    w.error = result.status();
+    absl::Status restored = RestoreAccount(slot, works);
+    if (!restored.ok()) slot.load_error = restored;
+    return;
+  }
+  w.evaluated = true;
+  w.version_before = before;
+  w.account_changed = account.version() != before;
+  *w.response.mutable_decision() = std::move(result->decision);
+  *w.response.mutable_audit() = std::move(result->audit);
+  if (options_.result_accounts) *w.response.mutable_account() = account;
+  w.account_bytes = account.SerializeAsString();
+  w.decision_bytes = DeterministicBytes(w.response.decision());
+  slot.last = static_cast<int>(i);
+}
+
+absl::Status StoreImpl::RestoreAccount(AccountSlot& slot, const std::vector<Work>& works) {
+  const std::string* bytes = nullptr;
+  if (slot.last >= 0) {
+    bytes = &works[static_cast<size_t>(slot.last)].account_bytes;
+  } else if (slot.from_cache) {
+    // The cache kept no bytes: the row is the same state.
+    auto account = std::make_unique<v1::Account>();
+    std::lock_guard<std::mutex> lock(*read_mu_);
+    PITBOSS_ASSIGN_OR_RETURN(const bool exists,
+                             LoadAccountLocked(reads_, slot.id, account.get(), nullptr));
+    slot.account = exists ? std::move(account) : nullptr;
+    return absl::OkStatus();
+  } else if (!slot.loaded_bytes.empty()) {
+    bytes = &slot.loaded_bytes;
+  }
+  if (bytes == nullptr) {
+    slot.account.reset();
+    return absl::OkStatus();
+  }
+  auto account = std::make_unique<v1::Account>();
+  if (!account->ParseFromString(*bytes)) {
+    return Error(absl::StatusCode::kInternal,
+                 absl::StrCat("account '", slot.id, "': cannot restore its last state"));
+  }
+  slot.account = std::move(account);
+  return absl::OkStatus();
+}
+
+void StoreImpl::ReturnToCache(std::deque<AccountSlot>& slots,
+                              const std::vector<Work>& works, bool committed) {
+  if (options_.account_cache_size == 0 || !committed) return;
+  // Clean: every event evaluated on the account was written.
+  for (const Work& w : works) {
+    if (w.evaluated && w.fate != Fate::kWritten) w.slot->account.reset();
+  }
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  for (AccountSlot& slot : slots) {
+    if (slot.account == nullptr || !slot.load_error.ok() || slot.account->version() == 0) {
+      continue;
+    }
+    cache_[slot.id] = std::move(slot.account);
+  }
+  while (cache_.size() > static_cast<size_t>(options_.account_cache_size)) {
+    cache_.erase(cache_.begin());
+  }
 }
 
 absl::Status StoreImpl::CommitGroup(std::vector<Work>& works) {
@@ -681,7 +921,7 @@ absl::Status StoreImpl::CommitGroup(std::vector<Work>& works) {
 absl::Status StoreImpl::WriteGroupsLocked(absl::Span<PendingWrite* const> groups) {
   PITBOSS_RETURN_IF_ERROR(begin_->Run());
   absl::Status status = [&]() -> absl::Status {
-    PITBOSS_ASSIGN_OR_RETURN(v1::AuditChainHead head, ReadHeadLocked());
+    PITBOSS_ASSIGN_OR_RETURN(v1::AuditChainHead head, ReadHeadLocked(writer_reads_));
     const uint64_t start_sequence = head.sequence();
     absl::Time latest = absl::InfinitePast();
     for (const PendingWrite* g : groups) {
@@ -715,7 +955,10 @@ absl::Status StoreImpl::WriteGroupsLocked(absl::Span<PendingWrite* const> groups
       set_head_->BindBlob(2, head.record_hash());
       PITBOSS_RETURN_IF_ERROR(set_head_->Run());
     }
-    return commit_->Run();
+    PITBOSS_RETURN_IF_ERROR(commit_->Run());
+    std::lock_guard<std::mutex> hint(hint_mu_);
+    head_hint_ = head;
+    return absl::OkStatus();
   }();
   if (!status.ok()) {
     // Rolls back whatever this transaction wrote (a no-op error when SQLite
@@ -725,11 +968,27 @@ absl::Status StoreImpl::WriteGroupsLocked(absl::Span<PendingWrite* const> groups
   return status;
 }
 
+absl::Status StoreImpl::ConflictLocked(Work& w, absl::flat_hash_set<std::string>& tainted,
+                                       absl::string_view what) {
+  const v1::Event& event = *w.event;
+  delete_idempotency_->BindText(1, event.event_id());
+  PITBOSS_RETURN_IF_ERROR(delete_idempotency_->Run());
+  w.fate = Fate::kError;
+  w.retry = true;
+  w.error = absl::AbortedError(
+      absl::StrCat("account '", event.account_id(), "': ", what,
+                   " by another writer before event '", event.event_id(),
+                   "' was stored; nothing changed, retry"));
+  tainted.insert(event.account_id());
+  return absl::OkStatus();
+}
+
 absl::Status StoreImpl::WriteOneLocked(Work& w, v1::AuditChainHead& head,
                                        absl::flat_hash_set<std::string>& tainted) {
   const v1::Event& event = *w.event;
   if (tainted.contains(event.account_id())) {
     w.fate = Fate::kError;
+    w.retry = true;
     w.error = absl::AbortedError(absl::StrCat(
         "event '", event.event_id(), "': decided on top of an earlier event of account '",
         event.account_id(), "' that was not applied; nothing changed, retry"));
@@ -757,7 +1016,7 @@ absl::Status StoreImpl::WriteOneLocked(Work& w, v1::AuditChainHead& head,
     // Recorded concurrently: answer as a duplicate would have been.
     w.fate = Fate::kDecided;
     w.response.Clear();
-    PITBOSS_RETURN_IF_ERROR(ReadRecordedLocked(w));
+    PITBOSS_RETURN_IF_ERROR(ReadRecordedLocked(writer_reads_, w));
     if (w.fate == Fate::kDecided) {  // expired meanwhile: cannot happen after pruning
       w.fate = Fate::kError;
       w.error = absl::AbortedError(
@@ -767,12 +1026,13 @@ absl::Status StoreImpl::WriteOneLocked(Work& w, v1::AuditChainHead& head,
     return absl::OkStatus();
   }
 
-  // Account row, with the optimistic version check.
+  // Account row, with the optimistic version check. The account may come
+  // from the cache, so an event that leaves it unchanged checks the version
+  // too: a decision is only stored on the account's current state.
   if (w.account_changed) {
-    const v1::Account& account = response.account();
     Statement& s = w.version_before == 0 ? *insert_account_ : *update_account_;
-    s.BindText(1, account.account_id());
-    s.BindInt64(2, account.version());
+    s.BindText(1, event.account_id());
+    s.BindInt64(2, record.account_version());
     s.BindBlob(3, w.account_bytes);
     if (w.version_before != 0) s.BindInt64(4, w.version_before);
     absl::Status written = s.Run();
@@ -782,15 +1042,20 @@ absl::Status StoreImpl::WriteOneLocked(Work& w, v1::AuditChainHead& head,
         (written.ok() && db_->Changes() != 1);
     if (!written.ok() && !conflict) return written;
     if (conflict) {
-      delete_idempotency_->BindText(1, event.event_id());
-      PITBOSS_RETURN_IF_ERROR(delete_idempotency_->Run());
-      w.fate = Fate::kError;
-      w.error = absl::AbortedError(
-          absl::StrCat("account '", account.account_id(), "': version ", w.version_before,
-                       " changed by another writer before event '", event.event_id(),
-                       "' was stored; nothing changed, retry"));
-      tainted.insert(event.account_id());
-      return absl::OkStatus();
+      return ConflictLocked(w, tainted,
+                            w.version_before == 0
+                                ? std::string("created")
+                                : absl::StrCat("version ", w.version_before, " changed"));
+    }
+  } else {
+    Statement& s = *get_version_;
+    s.BindText(1, event.account_id());
+    PITBOSS_ASSIGN_OR_RETURN(const bool row, s.Step());
+    const int64_t stored = row ? s.ColumnInt64(0) : 0;
+    s.Reset();
+    if (stored != w.version_before) {
+      return ConflictLocked(w, tainted,
+                            absl::StrCat("version ", w.version_before, " changed"));
     }
   }
 
@@ -816,9 +1081,10 @@ absl::Status StoreImpl::WriteOneLocked(Work& w, v1::AuditChainHead& head,
 }
 
 absl::StatusOr<v1::Account> StoreImpl::GetAccount(absl::string_view account_id) const {
-  std::lock_guard<std::mutex> lock(db_mu_);
+  std::lock_guard<std::mutex> lock(*read_mu_);
   v1::Account account;
-  PITBOSS_ASSIGN_OR_RETURN(const bool exists, LoadAccountLocked(account_id, &account));
+  PITBOSS_ASSIGN_OR_RETURN(const bool exists,
+                           LoadAccountLocked(reads_, account_id, &account, nullptr));
   if (!exists) {
     return absl::NotFoundError(
         absl::StrCat("account: unknown account '", account_id, "'"));
@@ -827,27 +1093,27 @@ absl::StatusOr<v1::Account> StoreImpl::GetAccount(absl::string_view account_id) 
 }
 
 absl::StatusOr<v1::AuditChainHead> StoreImpl::AuditHead() const {
-  std::lock_guard<std::mutex> lock(db_mu_);
-  return ReadHeadLocked();
+  std::lock_guard<std::mutex> lock(*read_mu_);
+  return ReadHeadLocked(reads_);
 }
 
 absl::StatusOr<int64_t> StoreImpl::IdempotencyKeyCount() const {
-  std::lock_guard<std::mutex> lock(db_mu_);
-  return db_->QueryInt64("SELECT count(*) FROM idempotency", "count idempotency rows");
+  std::lock_guard<std::mutex> lock(*read_mu_);
+  return read_db_->QueryInt64("SELECT count(*) FROM idempotency", "count idempotency rows");
 }
 
 absl::Status StoreImpl::VerifyAudit() const {
-  std::lock_guard<std::mutex> lock(db_mu_);
+  std::lock_guard<std::mutex> lock(*read_mu_);
   // One read transaction: a consistent snapshot of the whole chain.
-  PITBOSS_RETURN_IF_ERROR(db_->Exec("BEGIN", "begin the audit read"));
+  PITBOSS_RETURN_IF_ERROR(read_db_->Exec("BEGIN", "begin the audit read"));
   absl::Status status = [&]() -> absl::Status {
-    PITBOSS_ASSIGN_OR_RETURN(const v1::AuditChainHead stored_head, ReadHeadLocked());
+    PITBOSS_ASSIGN_OR_RETURN(const v1::AuditChainHead stored_head, ReadHeadLocked(reads_));
     PITBOSS_ASSIGN_OR_RETURN(
         std::unique_ptr<Statement> select,
-        db_->Prepare(absl::StrCat("SELECT ", kAuditColumns,
-                                  ", event, decision FROM audit WHERE sequence > ?1 "
-                                  "ORDER BY sequence LIMIT ",
-                                  kVerifyChunk)));
+        read_db_->Prepare(absl::StrCat("SELECT ", kAuditColumns,
+                                       ", event, decision FROM audit WHERE sequence > ?1 "
+                                       "ORDER BY sequence LIMIT ",
+                                       kVerifyChunk)));
     engine::AuditVerifyOptions options;  // starts at the genesis head
     std::vector<v1::AuditRecord> records;
     int64_t after = std::numeric_limits<int64_t>::min();
@@ -911,7 +1177,7 @@ absl::Status StoreImpl::VerifyAudit() const {
     }
     return absl::OkStatus();
   }();
-  db_->Exec("COMMIT", "end the audit read").IgnoreError();
+  read_db_->Exec("COMMIT", "end the audit read").IgnoreError();
   return status;
 }
 
@@ -929,17 +1195,29 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path,
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
+namespace {
+
+std::vector<const v1::Event*> Pointers(absl::Span<const v1::Event> events) {
+  std::vector<const v1::Event*> out;
+  out.reserve(events.size());
+  for (const v1::Event& event : events) out.push_back(&event);
+  return out;
+}
+
+}  // namespace
+
 absl::StatusOr<ApplyResult> Store::Apply(const Engine& engine, const v1::Event& event,
                                          absl::Time now) {
-  std::vector<absl::StatusOr<ApplyResult>> results =
-      impl_->Apply(engine, absl::MakeConstSpan(&event, 1), absl::MakeConstSpan(&now, 1));
+  const v1::Event* pointer = &event;
+  std::vector<absl::StatusOr<ApplyResult>> results = impl_->Apply(
+      engine, absl::MakeConstSpan(&pointer, 1), absl::MakeConstSpan(&now, 1));
   return std::move(results.front());
 }
 
 std::vector<absl::StatusOr<ApplyResult>> Store::ApplyBatch(
     const Engine& engine, absl::Span<const v1::Event> events, absl::Time now) {
   const std::vector<absl::Time> nows(events.size(), now);
-  return impl_->Apply(engine, events, nows);
+  return impl_->Apply(engine, Pointers(events), nows);
 }
 
 std::vector<absl::StatusOr<ApplyResult>> Store::ApplyBatchAtEventTime(
@@ -955,7 +1233,7 @@ std::vector<absl::StatusOr<ApplyResult>> Store::ApplyBatchAtEventTime(
             ? domain::FromProtoTime(event.occurred_at())
             : absl::InfinitePast());
   }
-  return impl_->Apply(engine, events, nows);
+  return impl_->Apply(engine, Pointers(events), nows);
 }
 
 absl::StatusOr<v1::Account> Store::GetAccount(absl::string_view account_id) const {
