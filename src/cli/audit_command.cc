@@ -9,6 +9,7 @@
 // named) or the store cannot be opened, 2 usage error.
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,33 +28,25 @@ const FlagSpec kAuditFlags[] = {
     {"help", false, "this text"},
 };
 
-void Usage(std::ostream& out) {
-  out << "usage: pitboss audit verify --db PATH\n" << FlagsHelp(kAuditFlags);
-}
-
-int UsageError(std::ostream& err, absl::string_view message) {
-  err << "pitboss audit: " << message << "\n";
-  Usage(err);
-  return 2;
-}
+const Subcommand kAudit = {"audit", "usage: pitboss audit verify --db PATH\n",
+                           kAuditFlags, /*takes_positionals=*/true};
 
 }  // namespace
 
 int RunAuditCommand(const std::vector<std::string>& args, std::istream&, std::ostream& out,
                     std::ostream& err) {
-  absl::StatusOr<CommandLine> flags = ParseCommandLine(args, kAuditFlags);
-  if (!flags.ok()) return UsageError(err, flags.status().message());
-  if (flags->Has("help")) {
-    Usage(out);
-    return 0;
+  int exit_code = 0;
+  const std::optional<CommandLine> flags = kAudit.Parse(args, out, err, &exit_code);
+  if (!flags) return exit_code;
+  const std::vector<std::string>& action = flags->positionals;
+  if (action.empty()) return kAudit.UsageError(err, "missing action (verify)");
+  if (action[0] != "verify") {
+    return kAudit.UsageError(err, absl::StrCat("unknown action \"", action[0], "\" (verify)"));
   }
-  if (flags->positionals.size() != 1 || flags->positionals[0] != "verify") {
-    return UsageError(err, flags->positionals.empty()
-                               ? std::string("missing action (verify)")
-                               : absl::StrCat("unknown action \"", flags->positionals[0],
-                                              "\" (verify)"));
+  if (action.size() > 1) {
+    return kAudit.UsageError(err, absl::StrCat("unexpected argument \"", action[1], "\""));
   }
-  if (!flags->Has("db")) return UsageError(err, "--db is required");
+  if (!flags->Has("db")) return kAudit.UsageError(err, "--db is required");
   StoreOptions options;
   options.read_only = true;
   absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(flags->Get("db"), options);

@@ -8,13 +8,14 @@
 //
 // Exit status: 0 clean, 1 problems (or unreadable file), 2 usage error.
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "pitboss/v1/api.pb.h"
 #include "pitboss/policy_check.h"
+#include "pitboss/v1/api.pb.h"
 #include "src/cli/command_line.h"
 #include "src/cli/commands.h"
 #include "src/cli/policy_file.h"
@@ -28,9 +29,7 @@ const FlagSpec kCheckFlags[] = {
     {"help", false, "this text"},
 };
 
-void Usage(std::ostream& out) {
-  out << "usage: pitboss check --policy P\n" << FlagsHelp(kCheckFlags);
-}
+const Subcommand kCheck = {"check", "usage: pitboss check --policy P\n", kCheckFlags};
 
 bool IsExpressionField(absl::string_view field) {
   return absl::StartsWith(field, "rules[") && absl::EndsWith(field, "].expression");
@@ -51,24 +50,10 @@ std::string FormatDiagnostic(const v1::Diagnostic& d) {
 
 int RunCheckCommand(const std::vector<std::string>& args, std::istream&, std::ostream& out,
                     std::ostream& err) {
-  absl::StatusOr<CommandLine> flags = ParseCommandLine(args, kCheckFlags);
-  if (!flags.ok()) {
-    err << "pitboss check: " << flags.status().message() << "\n";
-    Usage(err);
-    return 2;
-  }
-  if (flags->Has("help")) {
-    Usage(out);
-    return 0;
-  }
-  if (!flags->positionals.empty() || !flags->Has("policy")) {
-    err << "pitboss check: "
-        << (flags->Has("policy") ? "unexpected argument \"" + flags->positionals[0] + "\""
-                                 : std::string("--policy is required"))
-        << "\n";
-    Usage(err);
-    return 2;
-  }
+  int exit_code = 0;
+  const std::optional<CommandLine> flags = kCheck.Parse(args, out, err, &exit_code);
+  if (!flags) return exit_code;
+  if (!flags->Has("policy")) return kCheck.UsageError(err, "--policy is required");
   const std::string path = flags->Get("policy");
   absl::StatusOr<v1::Policy> policy = LoadPolicyFile(path);
   if (!policy.ok()) {

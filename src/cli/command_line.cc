@@ -69,5 +69,34 @@ std::string FlagsHelp(absl::Span<const FlagSpec> specs) {
   return out;
 }
 
+void Subcommand::PrintUsage(std::ostream& out) const { out << usage << FlagsHelp(flags); }
+
+int Subcommand::UsageError(std::ostream& err, absl::string_view message) const {
+  err << "pitboss " << name << ": " << message << "\n";
+  PrintUsage(err);
+  return 2;
+}
+
+std::optional<CommandLine> Subcommand::Parse(absl::Span<const std::string> args,
+                                             std::ostream& out, std::ostream& err,
+                                             int* exit_code) const {
+  absl::StatusOr<CommandLine> parsed = ParseCommandLine(args, flags);
+  if (!parsed.ok()) {
+    *exit_code = UsageError(err, parsed.status().message());
+    return std::nullopt;
+  }
+  if (parsed->Has("help")) {
+    PrintUsage(out);
+    *exit_code = 0;
+    return std::nullopt;
+  }
+  if (!takes_positionals && !parsed->positionals.empty()) {
+    *exit_code =
+        UsageError(err, absl::StrCat("unexpected argument \"", parsed->positionals[0], "\""));
+    return std::nullopt;
+  }
+  return *std::move(parsed);
+}
+
 }  // namespace cli
 }  // namespace pitboss

@@ -9,6 +9,8 @@
 #define PITBOSS_SRC_CLI_COMMAND_LINE_H_
 
 #include <map>
+#include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -44,6 +46,27 @@ absl::StatusOr<CommandLine> ParseCommandLine(absl::Span<const std::string> args,
 
 // "  --name=VALUE   help" lines for a usage message.
 std::string FlagsHelp(absl::Span<const FlagSpec> specs);
+
+// A subcommand's name, usage text and flags: the start every subcommand
+// shares (parse, --help, usage errors) in one place.
+struct Subcommand {
+  const char* name;   // "check": messages start with "pitboss check: "
+  const char* usage;  // "usage: pitboss check --policy P\n" (one or more lines)
+  absl::Span<const FlagSpec> flags;
+  bool takes_positionals = false;  // false: any positional is a usage error
+
+  // The usage text and every flag's help.
+  void PrintUsage(std::ostream& out) const;
+  // "pitboss NAME: message" and the usage on `err`; returns 2, the exit
+  // status of a usage error.
+  int UsageError(std::ostream& err, absl::string_view message) const;
+  // Parses `args`. Returns the flags when the command should run; otherwise
+  // nullopt with `*exit_code` set: 2 after a bad flag or an unexpected
+  // positional (reported on `err` with the usage), 0 after --help (the usage
+  // on `out`).
+  std::optional<CommandLine> Parse(absl::Span<const std::string> args, std::ostream& out,
+                                   std::ostream& err, int* exit_code) const;
+};
 
 }  // namespace cli
 }  // namespace pitboss

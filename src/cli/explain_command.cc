@@ -5,6 +5,7 @@
 //
 // Exit status: 0, or 2 for a usage error (unknown machine or format).
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,43 +25,33 @@ const FlagSpec kExplainFlags[] = {
     {"help", false, "this text"},
 };
 
-void Usage(std::ostream& out) {
-  out << "usage: pitboss explain --machine deposit|withdrawal [--format dot|mermaid]\n"
-      << FlagsHelp(kExplainFlags);
-}
-
-int UsageError(std::ostream& err, absl::string_view message) {
-  err << "pitboss explain: " << message << "\n";
-  Usage(err);
-  return 2;
-}
+const Subcommand kExplain = {
+    "explain",
+    "usage: pitboss explain --machine deposit|withdrawal [--format dot|mermaid]\n",
+    kExplainFlags};
 
 }  // namespace
 
 int RunExplainCommand(const std::vector<std::string>& args, std::istream&, std::ostream& out,
                       std::ostream& err) {
-  absl::StatusOr<CommandLine> flags = ParseCommandLine(args, kExplainFlags);
-  if (!flags.ok()) return UsageError(err, flags.status().message());
-  if (flags->Has("help")) {
-    Usage(out);
-    return 0;
-  }
-  if (!flags->positionals.empty()) {
-    return UsageError(err, absl::StrCat("unexpected argument \"", flags->positionals[0], "\""));
-  }
+  int exit_code = 0;
+  const std::optional<CommandLine> flags = kExplain.Parse(args, out, err, &exit_code);
+  if (!flags) return exit_code;
   if (!flags->Has("machine")) {
-    return UsageError(err, absl::StrCat("--machine is required (",
-                                        absl::StrJoin(StateMachineNames(), " or "), ")"));
+    return kExplain.UsageError(
+        err, absl::StrCat("--machine is required (",
+                          absl::StrJoin(StateMachineNames(), " or "), ")"));
   }
   absl::StatusOr<StateMachine> machine = GetStateMachine(flags->Get("machine"));
-  if (!machine.ok()) return UsageError(err, machine.status().message());
+  if (!machine.ok()) return kExplain.UsageError(err, machine.status().message());
   const std::string format = flags->Get("format", "dot");
   if (format == "dot") {
     out << RenderDot(*machine);
   } else if (format == "mermaid") {
     out << RenderMermaid(*machine);
   } else {
-    return UsageError(err, absl::StrCat("--format must be dot or mermaid, not \"", format, "\""));
+    return kExplain.UsageError(
+        err, absl::StrCat("--format must be dot or mermaid, not \"", format, "\""));
   }
   out.flush();
   return 0;

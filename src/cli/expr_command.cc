@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,31 +38,19 @@ const FlagSpec kExprFlags[] = {
     {"help", false, "this text"},
 };
 
-void Usage(std::ostream& out) {
-  out << "usage: pitboss expr [--descriptors FILE] [--input FILE]        (JSON lines in/out)\n"
-         "       pitboss expr [--descriptors FILE] --expr 'EXPR' [--bind NAME=JSON]...\n"
-      << FlagsHelp(kExprFlags);
-}
+const Subcommand kExpr = {
+    "expr",
+    "usage: pitboss expr [--descriptors FILE] [--input FILE]        (JSON lines in/out)\n"
+    "       pitboss expr [--descriptors FILE] --expr 'EXPR' [--bind NAME=JSON]...\n",
+    kExprFlags};
 
 }  // namespace
 
 int RunExprCommand(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
                    std::ostream& err) {
-  absl::StatusOr<CommandLine> flags = ParseCommandLine(args, kExprFlags);
-  if (!flags.ok()) {
-    err << "pitboss expr: " << flags.status().message() << "\n";
-    Usage(err);
-    return 2;
-  }
-  if (flags->Has("help")) {
-    Usage(out);
-    return 0;
-  }
-  if (!flags->positionals.empty()) {
-    err << "pitboss expr: unexpected argument \"" << flags->positionals[0] << "\"\n";
-    Usage(err);
-    return 2;
-  }
+  int exit_code = 0;
+  const std::optional<CommandLine> flags = kExpr.Parse(args, out, err, &exit_code);
+  if (!flags) return exit_code;
   std::unique_ptr<ProtoTypes> types;
   if (flags->Has("descriptors")) {
     absl::StatusOr<std::unique_ptr<ProtoTypes>> loaded = ProtoTypes::FromFile(flags->Get("descriptors"));

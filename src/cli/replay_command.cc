@@ -52,17 +52,11 @@ const FlagSpec kReplayFlags[] = {
     {"help", false, "this text"},
 };
 
-void Usage(std::ostream& out) {
-  out << "usage: pitboss replay --policy P --events E.jsonl [--db PATH] [--out FILE]\n"
-         "                      [--on-error skip|stop] [--batch N] [--shadow P2]\n"
-      << FlagsHelp(kReplayFlags);
-}
-
-int UsageError(std::ostream& err, absl::string_view message) {
-  err << "pitboss replay: " << message << "\n";
-  Usage(err);
-  return 2;
-}
+const Subcommand kReplay = {
+    "replay",
+    "usage: pitboss replay --policy P --events E.jsonl [--db PATH] [--out FILE]\n"
+    "                      [--on-error skip|stop] [--batch N] [--shadow P2]\n",
+    kReplayFlags};
 
 int64_t FileSize(const std::string& path) {
   struct stat st;
@@ -86,17 +80,11 @@ absl::StatusOr<std::unique_ptr<Engine>> LoadEngine(const std::string& path) {
 
 int RunReplayCommand(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
                      std::ostream& err) {
-  absl::StatusOr<CommandLine> flags = ParseCommandLine(args, kReplayFlags);
-  if (!flags.ok()) return UsageError(err, flags.status().message());
-  if (flags->Has("help")) {
-    Usage(out);
-    return 0;
-  }
-  if (!flags->positionals.empty()) {
-    return UsageError(err, absl::StrCat("unexpected argument \"", flags->positionals[0], "\""));
-  }
-  if (!flags->Has("policy")) return UsageError(err, "--policy is required");
-  if (!flags->Has("events")) return UsageError(err, "--events is required");
+  int exit_code = 0;
+  const std::optional<CommandLine> flags = kReplay.Parse(args, out, err, &exit_code);
+  if (!flags) return exit_code;
+  if (!flags->Has("policy")) return kReplay.UsageError(err, "--policy is required");
+  if (!flags->Has("events")) return kReplay.UsageError(err, "--events is required");
 
   ReplayOptions options;
   const std::string on_error = flags->Get("on-error", "skip");
@@ -105,13 +93,15 @@ int RunReplayCommand(const std::vector<std::string>& args, std::istream& in, std
   } else if (on_error == "stop") {
     options.on_error = OnError::kStop;
   } else {
-    return UsageError(err, absl::StrCat("--on-error must be skip or stop, not \"", on_error, "\""));
+    return kReplay.UsageError(
+        err, absl::StrCat("--on-error must be skip or stop, not \"", on_error, "\""));
   }
   const std::string batch = flags->Get("batch", "1");
   if (!absl::SimpleAtoi(batch, &options.batch_size) || options.batch_size < 1 ||
       options.batch_size > 100000) {
-    return UsageError(err, absl::StrCat("--batch must be a number from 1 to 100000, not \"",
-                                        batch, "\""));
+    return kReplay.UsageError(
+        err,
+        absl::StrCat("--batch must be a number from 1 to 100000, not \"", batch, "\""));
   }
   StoreOptions store_options;
   const std::string sync = flags->Get("sync", "full");
@@ -120,13 +110,15 @@ int RunReplayCommand(const std::vector<std::string>& args, std::istream& in, std
   } else if (sync == "normal") {
     store_options.synchronous = StoreOptions::Sync::kNormal;
   } else {
-    return UsageError(err, absl::StrCat("--sync must be full or normal, not \"", sync, "\""));
+    return kReplay.UsageError(
+        err, absl::StrCat("--sync must be full or normal, not \"", sync, "\""));
   }
   const std::string retention = flags->Get("retention", "876000h");
   if (!absl::ParseDuration(retention, &store_options.idempotency_retention) ||
       store_options.idempotency_retention < absl::Hours(24)) {
-    return UsageError(err, absl::StrCat("--retention must be a duration of at least 24h, not \"",
-                                        retention, "\""));
+    return kReplay.UsageError(
+        err, absl::StrCat("--retention must be a duration of at least 24h, not \"",
+                          retention, "\""));
   }
 
   const std::string events_path = flags->Get("events");

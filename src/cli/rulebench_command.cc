@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,11 +51,11 @@ const FlagSpec kRulebenchFlags[] = {
     {"help", false, "this text"},
 };
 
-void Usage(std::ostream& out) {
-  out << "usage: pitboss rulebench --rules FILE --events FILE [--limit N] "
-         "[--engine pitboss|handwritten] [--passes N]\n"
-      << FlagsHelp(kRulebenchFlags);
-}
+const Subcommand kRulebench = {
+    "rulebench",
+    "usage: pitboss rulebench --rules FILE --events FILE [--limit N] "
+    "[--engine pitboss|handwritten] [--passes N]\n",
+    kRulebenchFlags};
 
 // CPU time of this thread: unlike wall time it does not count time the
 // thread spent descheduled on a busy machine (reported as cpu_ns_per_event).
@@ -73,30 +74,17 @@ double MedianPerEvent(std::vector<double> times, size_t events) {
 
 int RunRulebenchCommand(const std::vector<std::string>& args, std::istream&, std::ostream& out,
                         std::ostream& err) {
-  absl::StatusOr<CommandLine> flags = ParseCommandLine(args, kRulebenchFlags);
-  if (!flags.ok()) {
-    err << "pitboss rulebench: " << flags.status().message() << "\n";
-    Usage(err);
-    return 2;
-  }
-  if (flags->Has("help")) {
-    Usage(out);
-    return 0;
-  }
-  if (!flags->positionals.empty() || !flags->Has("rules") || !flags->Has("events")) {
-    err << "pitboss rulebench: "
-        << (flags->positionals.empty() ? std::string("--rules and --events are required")
-                                       : "unexpected argument \"" + flags->positionals[0] + "\"")
-        << "\n";
-    Usage(err);
-    return 2;
+  int exit_code = 0;
+  const std::optional<CommandLine> flags = kRulebench.Parse(args, out, err, &exit_code);
+  if (!flags) return exit_code;
+  if (!flags->Has("rules") || !flags->Has("events")) {
+    return kRulebench.UsageError(err, "--rules and --events are required");
   }
   uint64_t limit = 0;
   int passes = 5;
   if (!absl::SimpleAtoi(flags->Get("limit", "0"), &limit) ||
       !absl::SimpleAtoi(flags->Get("passes", "5"), &passes) || passes < 1) {
-    err << "pitboss rulebench: --limit needs a count >= 0 and --passes one >= 1\n";
-    return 2;
+    return kRulebench.UsageError(err, "--limit needs a count >= 0 and --passes one >= 1");
   }
   const std::string engine = flags->Get("engine", "pitboss");
   auto fail = [&](absl::string_view message) {
@@ -125,9 +113,8 @@ int RunRulebenchCommand(const std::vector<std::string>& args, std::istream&, std
     if (!hand.ok()) return fail(hand.status().message());
     evaluator = std::move(*hand);
   } else {
-    err << "pitboss rulebench: unknown --engine \"" << engine
-        << "\" (pitboss or handwritten)\n";
-    return 2;
+    return kRulebench.UsageError(
+        err, absl::StrCat("unknown --engine \"", engine, "\" (pitboss or handwritten)"));
   }
 
   const size_t n = events->size();

@@ -156,6 +156,9 @@ TEST_F(ReplayCommandTest, AuditUsageAndMissingStore) {
   EXPECT_EQ(RunCommand(RunAuditCommand, {"--db", "x.db"}).exit_code, 2);
   EXPECT_EQ(RunCommand(RunAuditCommand, {"check", "--db", "x.db"}).exit_code, 2);
   EXPECT_EQ(RunCommand(RunAuditCommand, {"verify"}).exit_code, 2);
+  CommandResult extra = RunCommand(RunAuditCommand, {"verify", "x", "--db", "x.db"});
+  EXPECT_EQ(extra.exit_code, 2);
+  EXPECT_THAT(extra.err, HasSubstr("pitboss audit: unexpected argument \"x\""));
   CommandResult r = RunCommand(RunAuditCommand, {"verify", "--db", dir_.File("missing.db")});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("missing.db"));
