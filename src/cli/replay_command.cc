@@ -104,6 +104,8 @@ int RunReplayCommand(const std::vector<std::string>& args, std::istream& in, std
         absl::StrCat("--batch must be a number from 1 to 100000, not \"", batch, "\""));
   }
   StoreOptions store_options;
+  // Replay reports decisions only: no copy of the account per result.
+  store_options.result_accounts = false;
   const std::string sync = flags->Get("sync", "full");
   if (sync == "full") {
     store_options.synchronous = StoreOptions::Sync::kFull;
