@@ -22,6 +22,12 @@ namespace pitboss {
 namespace domain {
 namespace {
 
+// What moving a deposit may change (account_change.h): its state, cash, the
+// instrument's deposit history (a chargeback blocks it) and deposit-limit
+// usage.
+constexpr AccountSections kDepositMoveSections =
+    kSectionDeposits | kSectionBalances | kSectionInstruments | kSectionResponsibleGambling;
+
 using S = v1::DepositState;
 using E = BalanceEffect;
 
@@ -244,7 +250,7 @@ absl::Status CreateDeposit(v1::Account* account, const v1::Event& event,
       ValidateId(request.deposit_id(), "event.deposit_requested.deposit_id"));
   PITBOSS_RETURN_IF_ERROR(
       ValidatePositiveMoney(request.amount(), "event.deposit_requested.amount"));
-  return ApplyAccountChange(account, now, [&](v1::Account& draft) -> absl::Status {
+  return ApplyAccountChange(account, now, kSectionDeposits | kSectionInstruments, [&](v1::Account& draft) -> absl::Status {
     PITBOSS_RETURN_IF_ERROR(CheckNotClosed(draft));
     const std::string& currency = draft.profile().currency();
     if (currency.empty()) {
@@ -324,7 +330,7 @@ absl::Status CreateDeposit(v1::Account* account, const v1::Event& event,
 absl::Status TransitionDeposit(v1::Account* account, absl::string_view deposit_id,
                                v1::DepositState to, const DepositUpdate& update,
                                absl::Time now) {
-  return ApplyAccountChange(account, now, [&](v1::Account& draft) {
+  return ApplyAccountChange(account, now, kDepositMoveSections, [&](v1::Account& draft) {
     return MoveDeposit(draft, deposit_id, "deposit_id", to, update, now);
   });
 }
@@ -360,7 +366,7 @@ absl::Status ApplyDepositAuthenticated(v1::Account* account, const v1::Event& ev
           absl::StrCat("event.deposit_authenticated.result: invalid value ",
                        static_cast<int>(auth.result())));
   }
-  return ApplyAccountChange(account, now, [&](v1::Account& draft) -> absl::Status {
+  return ApplyAccountChange(account, now, kDepositMoveSections, [&](v1::Account& draft) -> absl::Status {
     v1::Deposit* deposit = FindDeposit(draft, auth.deposit_id());
     if (deposit != nullptr && deposit->state() != v1::DEPOSIT_STATE_AWAITING_AUTHENTICATION) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -398,7 +404,7 @@ absl::Status ApplyDepositSettled(v1::Account* account, const v1::Event& event,
           absl::StrCat("event.deposit_settled.outcome: invalid value ",
                        static_cast<int>(settled.outcome())));
   }
-  return ApplyAccountChange(account, now, [&](v1::Account& draft) -> absl::Status {
+  return ApplyAccountChange(account, now, kDepositMoveSections, [&](v1::Account& draft) -> absl::Status {
     PITBOSS_RETURN_IF_ERROR(MoveDeposit(draft, settled.deposit_id(),
                                         "event.deposit_settled.deposit_id", to, update, now));
     draft.set_last_event_id(event.event_id());
@@ -421,7 +427,7 @@ absl::Status ApplyDepositReversed(v1::Account* account, const v1::Event& event,
   update.failure_reason =
       absl::StrCat(v1::ReversalKind_Name(reversed.kind()),
                    reversed.reason_code().empty() ? "" : ": ", reversed.reason_code());
-  return ApplyAccountChange(account, now, [&](v1::Account& draft) -> absl::Status {
+  return ApplyAccountChange(account, now, kDepositMoveSections, [&](v1::Account& draft) -> absl::Status {
     PITBOSS_RETURN_IF_ERROR(MoveDeposit(draft, reversed.deposit_id(),
                                         "event.deposit_reversed.deposit_id",
                                         v1::DEPOSIT_STATE_REVERSED, update, now));

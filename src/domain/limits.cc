@@ -277,7 +277,7 @@ absl::Status ChangeDepositLimit(v1::Account* account, const v1::DepositLimitChan
   PITBOSS_RETURN_IF_ERROR(ValidateNow(now));
   PITBOSS_RETURN_IF_ERROR(
       ValidatePeriod(change.period(), "event.deposit_limit_change.period"));
-  return ApplyAccountChange(account, now, [&](v1::Account& draft) -> absl::Status {
+  return ApplyAccountChange(account, now, kSectionResponsibleGambling, [&](v1::Account& draft) -> absl::Status {
     if (draft.status() == v1::ACCOUNT_STATUS_CLOSED) {
       return absl::FailedPreconditionError("account.status: account is closed");
     }
@@ -341,7 +341,7 @@ absl::Status StartTimeOut(v1::Account* account, const v1::TimeOut& time_out,
         "event.time_out.hours: must be in [", options.minimum_time_out_hours, ", ",
         options.maximum_time_out_hours, "] (got ", time_out.hours(), ")"));
   }
-  return ApplyAccountChange(account, now, [&](v1::Account& draft) -> absl::Status {
+  return ApplyAccountChange(account, now, kSectionResponsibleGambling, [&](v1::Account& draft) -> absl::Status {
     if (draft.status() == v1::ACCOUNT_STATUS_CLOSED) {
       return absl::FailedPreconditionError("account.status: account is closed");
     }
@@ -372,7 +372,7 @@ absl::Status StartSelfExclusion(v1::Account* account,
         options.minimum_self_exclusion_months, " (and at most 1200), got ",
         self_exclusion.months()));
   }
-  return ApplyAccountChange(account, now, [&](v1::Account& draft) -> absl::Status {
+  return ApplyAccountChange(account, now, kSectionResponsibleGambling | kSectionStatus, [&](v1::Account& draft) -> absl::Status {
     if (draft.status() == v1::ACCOUNT_STATUS_CLOSED) {
       return absl::FailedPreconditionError("account.status: account is closed");
     }
@@ -415,7 +415,7 @@ absl::Status StartSelfExclusion(v1::Account* account,
 
 absl::Status EndSelfExclusion(v1::Account* account, absl::Time now) {
   PITBOSS_RETURN_IF_ERROR(ValidateNow(now));
-  return ApplyAccountChange(account, now, [&](v1::Account& draft) -> absl::Status {
+  return ApplyAccountChange(account, now, kSectionStatus, [&](v1::Account& draft) -> absl::Status {
     if (draft.status() != v1::ACCOUNT_STATUS_SELF_EXCLUDED) {
       return absl::FailedPreconditionError("account.status: not self-excluded");
     }

@@ -20,6 +20,34 @@ namespace pitboss {
 namespace domain {
 namespace {
 
+// The sections a security or profile event may change (account_change.h):
+// what its kind changes, plus the login-lockout restriction (and the status
+// it implies) and the device record every one of them updates.
+AccountSections SectionsChangedBy(const v1::Event& event) {
+  AccountSections sections = kSectionRestrictions | kSectionStatus | kSectionDevices;
+  switch (event.kind_case()) {
+    case v1::Event::kContactChange:
+      return sections | kSectionProfile | kSectionSecurity;
+    case v1::Event::kFactorEnrolled:
+      return sections | kSectionFactors;
+    case v1::Event::kFactorVerification:
+      return sections | kSectionSecurity | kSectionVerifications;
+    case v1::Event::kKycDocumentSubmitted:
+      return sections | kSectionKyc;
+    case v1::Event::kKycResult:
+      // Verified documents release the withdrawals held for them.
+      return sections | kSectionKyc | kSectionWithdrawals | kSectionBalances |
+             kSectionInstruments;
+    case v1::Event::kPasswordChange:
+    case v1::Event::kPasswordResetRequest:
+    case v1::Event::kLoginAttempt:
+    case v1::Event::kSecurityReport:
+      return sections | kSectionSecurity;
+    default:
+      return kAllSections;
+  }
+}
+
 absl::Status Invalid(absl::string_view field, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
 }
@@ -416,7 +444,7 @@ absl::Status ApplySecurityEvent(v1::Account* account, const v1::Event& event,
     return Invalid("event", "is not a security or profile event");
   }
   PITBOSS_RETURN_IF_ERROR(ValidateEventFor(*account, event, event.kind_case()));
-  return ApplyAccountChange(account, now, [&](v1::Account& draft) -> absl::Status {
+  return ApplyAccountChange(account, now, SectionsChangedBy(event), [&](v1::Account& draft) -> absl::Status {
     PITBOSS_RETURN_IF_ERROR(ApplyEventKind(draft, event, options, now));
     PITBOSS_RETURN_IF_ERROR(SyncLockoutRestriction(draft, options.lockout, now));
     PITBOSS_RETURN_IF_ERROR(RecordDeviceSeen(draft, event, now));

@@ -381,7 +381,7 @@ absl::Status OpenSecurityCase(const SupportVerdict& verdict, bool security_repor
                                                    " is already on the account"));
     }
   }
-  return ApplyAccountChange(account, now, [&](v1::Account& draft) {
+  return ApplyAccountChange(account, now, kSectionCases | kSectionSecurity, [&](v1::Account& draft) {
     *draft.add_cases() = *verdict.security_case;
     if (security_report) {
       *draft.mutable_security()->mutable_last_security_report_at() = ToProtoTime(now);
@@ -407,7 +407,7 @@ absl::StatusOr<bool> ApplySupportAction(v1::Account* account, const v1::Event& e
   const std::string field = "event.support_action_request";
   switch (req.action()) {
     case v1::SUPPORT_ACTION_LIFT_RESTRICTION: {
-      PITBOSS_RETURN_IF_ERROR(ApplyAccountChange(account, now, [&](v1::Account& draft) {
+      PITBOSS_RETURN_IF_ERROR(ApplyAccountChange(account, now, kSectionRestrictions | kSectionSecurity | kSectionStatus, [&](v1::Account& draft) {
         for (v1::Restriction& r : *draft.mutable_restrictions()) {
           if (r.kind() != req.restriction()) continue;
           if (IsSet(r.until()) && FromProtoTime(r.until()) <= now) continue;
@@ -456,7 +456,7 @@ absl::StatusOr<bool> ApplySupportAction(v1::Account* account, const v1::Event& e
       } else {
         return absl::InvalidArgumentError(absl::StrCat(cf, ".kind: required"));
       }
-      PITBOSS_RETURN_IF_ERROR(ApplyAccountChange(account, now, [&](v1::Account& draft) {
+      PITBOSS_RETURN_IF_ERROR(ApplyAccountChange(account, now, kSectionProfile | kSectionSecurity, [&](v1::Account& draft) {
         v1::Security* security = draft.mutable_security();
         if (change.kind() == v1::CONTACT_KIND_EMAIL) {
           draft.mutable_profile()->set_email(value);
@@ -473,7 +473,7 @@ absl::StatusOr<bool> ApplySupportAction(v1::Account* account, const v1::Event& e
       return true;
     }
     case v1::SUPPORT_ACTION_RESET_PASSWORD:
-      PITBOSS_RETURN_IF_ERROR(ApplyAccountChange(account, now, [&](v1::Account& draft) {
+      PITBOSS_RETURN_IF_ERROR(ApplyAccountChange(account, now, kSectionSecurity, [&](v1::Account& draft) {
         *draft.mutable_security()->mutable_password_reset_requested_at() =
             ToProtoTime(now);
         return absl::OkStatus();
@@ -487,7 +487,7 @@ absl::StatusOr<bool> ApplySupportAction(v1::Account* account, const v1::Event& e
       return true;
     }
     case v1::SUPPORT_ACTION_EXPEDITE_WITHDRAWAL:
-      PITBOSS_RETURN_IF_ERROR(ApplyAccountChange(account, now, [&](v1::Account& draft) {
+      PITBOSS_RETURN_IF_ERROR(ApplyAccountChange(account, now, kSectionWithdrawals, [&](v1::Account& draft) {
         for (v1::Withdrawal& w : *draft.mutable_withdrawals()) {
           if (w.withdrawal_id() == req.withdrawal_id()) {
             w.set_expedited(true);

@@ -25,7 +25,7 @@ absl::Status ApplyWagerSettled(v1::Account* account, const v1::Event& event,
     return absl::InvalidArgumentError(
         "event.wager_settled: stake and payout are both zero");
   }
-  return ApplyAccountChange(account, now, [&](v1::Account& draft) -> absl::Status {
+  return ApplyAccountChange(account, now, kSectionBalances, [&](v1::Account& draft) -> absl::Status {
     const std::string& currency = draft.profile().currency();
     if (currency.empty()) {
       return absl::FailedPreconditionError("account.profile.currency: not set");

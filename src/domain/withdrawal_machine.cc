@@ -21,6 +21,11 @@ namespace pitboss {
 namespace domain {
 namespace {
 
+// What moving a withdrawal may change (account_change.h): its state, cash and
+// reserved, the instrument's payout history.
+constexpr AccountSections kWithdrawalMoveSections =
+    kSectionWithdrawals | kSectionBalances | kSectionInstruments;
+
 using E = BalanceEffect;
 
 // THE withdrawal state machine. Nothing else in pitboss defines withdrawal moves.
@@ -188,7 +193,7 @@ absl::Status ApplyEventMove(v1::Account* account, const v1::Event& event,
                             const WithdrawalUpdate& update, absl::Time now) {
   if (account == nullptr) return absl::InvalidArgumentError("account: is null");
   PITBOSS_RETURN_IF_ERROR(ValidateEventFor(*account, event, kind));
-  return ApplyAccountChange(account, now, [&](v1::Account& draft) -> absl::Status {
+  return ApplyAccountChange(account, now, kWithdrawalMoveSections, [&](v1::Account& draft) -> absl::Status {
     PITBOSS_RETURN_IF_ERROR(MoveWithdrawal(draft, withdrawal_id, id_field, to, update, now));
     draft.set_last_event_id(event.event_id());
     return absl::OkStatus();
@@ -229,7 +234,7 @@ absl::Status CreateWithdrawal(v1::Account* account, const v1::Event& event,
       ValidateId(request.withdrawal_id(), "event.withdrawal_requested.withdrawal_id"));
   PITBOSS_RETURN_IF_ERROR(
       ValidatePositiveMoney(request.amount(), "event.withdrawal_requested.amount"));
-  return ApplyAccountChange(account, now, [&](v1::Account& draft) -> absl::Status {
+  return ApplyAccountChange(account, now, kSectionBalances | kSectionWithdrawals, [&](v1::Account& draft) -> absl::Status {
     PITBOSS_RETURN_IF_ERROR(CheckNotClosed(draft));
     const std::string& currency = draft.profile().currency();
     if (currency.empty()) {
@@ -284,7 +289,7 @@ absl::Status CreateWithdrawal(v1::Account* account, const v1::Event& event,
 absl::Status TransitionWithdrawal(v1::Account* account, absl::string_view withdrawal_id,
                                   v1::WithdrawalState to, const WithdrawalUpdate& update,
                                   absl::Time now) {
-  return ApplyAccountChange(account, now, [&](v1::Account& draft) {
+  return ApplyAccountChange(account, now, kWithdrawalMoveSections, [&](v1::Account& draft) {
     return MoveWithdrawal(draft, withdrawal_id, "withdrawal_id", to, update, now);
   });
 }

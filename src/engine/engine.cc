@@ -3,7 +3,6 @@
 
 #include <climits>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -203,16 +202,15 @@ absl::Status EngineImpl::Decide(const v1::Account& account, v1::Account* after,
     }
   }
 
-  // From here on `before` is only read through the snapshot: `*after` is
-  // changed in place (it is `before` itself, or a copy of it made here).
+  // From here on `before` is not read: `*after` is changed in place (it is
+  // `before` itself, or a copy of it made here). The domain steps tell the
+  // recorder which sections they change before they change them, so the
+  // state-change report compares just those sections.
   const int64_t version_before = opened ? 0 : before.version();
-  std::optional<AccountSnapshot> snapshot;
-  if (!opened) {
-    snapshot.emplace(AccountSnapshot::Of(before));
-    if (after != &before) *after = before;
-  }
+  if (!opened && after != &before) *after = before;
+  StateChangeRecorder recorder(*after);
   {
-    domain::ScratchAccount in_place(after);
+    domain::ScratchAccount in_place(after, &recorder);
     PITBOSS_RETURN_IF_ERROR(ApplyDecidedEvent(after, event, checks, *decision,
                                               CaseKindFor(findings, *decision),
                                               checker_->catalog(), options_, now));
@@ -226,9 +224,12 @@ absl::Status EngineImpl::Decide(const v1::Account& account, v1::Account* after,
     *after->mutable_updated_at() = domain::ToProtoTime(now);
     after->set_last_event_id(event.event_id());
   }
-  std::vector<v1::StateChange> changes =
-      opened ? DiffAccounts(v1::Account::default_instance(), *after)
-             : DiffAccounts(*snapshot, *after);
+  std::vector<v1::StateChange> changes;
+  if (opened) {
+    changes = DiffAccounts(v1::Account::default_instance(), *after);
+  } else {
+    PITBOSS_ASSIGN_OR_RETURN(changes, recorder.Report(*after));
+  }
   for (v1::StateChange& change : changes) {
     *decision->add_state_changes() = std::move(change);
   }

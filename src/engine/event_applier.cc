@@ -115,7 +115,7 @@ absl::Status RestrictIfNegative(v1::Account* account, absl::Time now) {
       return absl::OkStatus();
     }
   }
-  return domain::ApplyAccountChange(account, now, [&](v1::Account& draft) {
+  return domain::ApplyAccountChange(account, now, domain::kSectionRestrictions | domain::kSectionStatus, [&](v1::Account& draft) {
     v1::Restriction& restriction = *draft.add_restrictions();
     restriction.set_kind(v1::RESTRICTION_KIND_NEGATIVE_BALANCE);
     *restriction.mutable_since() = domain::ToProtoTime(now);
@@ -145,7 +145,7 @@ absl::Status OpenCase(v1::Account* account, const v1::Event& event,
             r.case_id() == decision.case_id();
   }
   if (exists && (!escalate || held)) return absl::OkStatus();
-  return domain::ApplyAccountChange(account, now, [&](v1::Account& draft) {
+  return domain::ApplyAccountChange(account, now, domain::kSectionCases | domain::kSectionRestrictions | domain::kSectionStatus, [&](v1::Account& draft) {
     if (!exists) {
       v1::Case& opened = *draft.add_cases();
       opened.set_case_id(decision.case_id());
@@ -268,7 +268,7 @@ absl::Status ApplyDecidedEvent(v1::Account* account, const v1::Event& event,
   PITBOSS_RETURN_IF_ERROR(ApplySupport(account, event, checks, decision, now));
   if (checks.edd_newly_required && !account->kyc().enhanced_due_diligence_required()) {
     PITBOSS_RETURN_IF_ERROR(
-        domain::ApplyAccountChange(account, now, [&](v1::Account& draft) {
+        domain::ApplyAccountChange(account, now, domain::kSectionKyc, [&](v1::Account& draft) {
           draft.mutable_kyc()->set_enhanced_due_diligence_required(true);
           *draft.mutable_kyc()->mutable_enhanced_due_diligence_requested_at() =
               domain::ToProtoTime(now);

@@ -128,40 +128,113 @@ class StatesBefore {
 
 AccountSnapshot AccountSnapshot::Of(const v1::Account& account) {
   AccountSnapshot s;
-  s.status_ = account.status();
-  s.cash_ = account.balances().cash();
-  s.reserved_ = account.balances().reserved();
-  s.deposits_.reserve(account.deposits_size());
-  for (const v1::Deposit& d : account.deposits()) {
-    s.deposits_.emplace_back(d.deposit_id(), d.state());
-  }
-  s.withdrawals_.reserve(account.withdrawals_size());
-  for (const v1::Withdrawal& w : account.withdrawals()) {
-    s.withdrawals_.emplace_back(w.withdrawal_id(), w.state());
-  }
-  s.restriction_until_.reserve(account.restrictions_size());
-  for (const v1::Restriction& r : account.restrictions()) {
-    s.restriction_until_.push_back(r.until().SerializeAsString());
-  }
-  s.case_status_.reserve(account.cases_size());
-  for (const v1::Case& c : account.cases()) s.case_status_.push_back(c.status());
-  s.kyc_level_ = account.kyc().level();
-  s.kyc_ = account.kyc().SerializeAsString();
-  s.responsible_gambling_ = ResponsibleGamblingWithoutLimits(account.responsible_gambling());
-  s.deposit_limits_ = Delimited(account.responsible_gambling().deposit_limits());
-  s.security_ = account.security().SerializeAsString();
-  s.factors_size_ = account.factors_size();
-  s.factors_ = Delimited(account.factors());
-  s.verifications_size_ = account.verifications_size();
-  s.verifications_ = Delimited(account.verifications());
-  s.devices_size_ = account.devices_size();
-  s.devices_ = Delimited(account.devices());
-  s.instruments_.reserve(account.instruments_size());
-  for (const v1::PaymentInstrument& instrument : account.instruments()) {
-    s.instruments_.emplace_back(instrument.status(), instrument.SerializeAsString());
-  }
-  s.profile_ = account.profile().SerializeAsString();
+  s.Capture(account, domain::kAllSections);
   return s;
+}
+
+void AccountSnapshot::Capture(const v1::Account& account,
+                              domain::AccountSections sections) {
+  const domain::AccountSections add = sections & ~captured_;
+  if (add == 0) return;
+  captured_ |= add;
+  if (add & domain::kSectionStatus) status_ = account.status();
+  if (add & domain::kSectionBalances) {
+    cash_ = account.balances().cash();
+    reserved_ = account.balances().reserved();
+  }
+  if (add & domain::kSectionDeposits) {
+    deposits_.reserve(account.deposits_size());
+    for (const v1::Deposit& d : account.deposits()) {
+      deposits_.emplace_back(d.deposit_id(), d.state());
+    }
+  }
+  if (add & domain::kSectionWithdrawals) {
+    withdrawals_.reserve(account.withdrawals_size());
+    for (const v1::Withdrawal& w : account.withdrawals()) {
+      withdrawals_.emplace_back(w.withdrawal_id(), w.state());
+    }
+  }
+  if (add & domain::kSectionRestrictions) {
+    restriction_until_.reserve(account.restrictions_size());
+    for (const v1::Restriction& r : account.restrictions()) {
+      restriction_until_.push_back(r.until().SerializeAsString());
+    }
+  }
+  if (add & domain::kSectionCases) {
+    case_status_.reserve(account.cases_size());
+    for (const v1::Case& c : account.cases()) case_status_.push_back(c.status());
+  }
+  if (add & domain::kSectionKyc) {
+    kyc_level_ = account.kyc().level();
+    kyc_ = account.kyc().SerializeAsString();
+  }
+  if (add & domain::kSectionResponsibleGambling) {
+    responsible_gambling_ = ResponsibleGamblingWithoutLimits(account.responsible_gambling());
+    deposit_limits_ = Delimited(account.responsible_gambling().deposit_limits());
+  }
+  if (add & domain::kSectionSecurity) security_ = account.security().SerializeAsString();
+  if (add & domain::kSectionFactors) {
+    factors_size_ = account.factors_size();
+    factors_ = Delimited(account.factors());
+  }
+  if (add & domain::kSectionVerifications) {
+    verifications_size_ = account.verifications_size();
+    verifications_ = Delimited(account.verifications());
+  }
+  if (add & domain::kSectionDevices) {
+    devices_size_ = account.devices_size();
+    devices_ = Delimited(account.devices());
+  }
+  if (add & domain::kSectionInstruments) {
+    instruments_.reserve(account.instruments_size());
+    for (const v1::PaymentInstrument& instrument : account.instruments()) {
+      instruments_.emplace_back(instrument.status(), instrument.SerializeAsString());
+    }
+  }
+  if (add & domain::kSectionProfile) profile_ = account.profile().SerializeAsString();
+}
+
+StateChangeRecorder::StateChangeRecorder(const v1::Account& before, bool check)
+    : check_(check) {
+  if (check_) whole_ = AccountSnapshot::Of(before);
+}
+
+void StateChangeRecorder::WillChange(const v1::Account& account,
+                                     domain::AccountSections sections) {
+  before_.Capture(account, sections);
+  if (check_) steps_.push_back(AccountSnapshot::Of(account));
+}
+
+absl::StatusOr<std::vector<v1::StateChange>> StateChangeRecorder::Report(
+    const v1::Account& after) const {
+  std::vector<v1::StateChange> changes = DiffAccounts(before_, after);
+  if (check_) {
+    const std::vector<v1::StateChange> whole = DiffAccounts(whole_, after);
+    bool same = whole.size() == changes.size();
+    for (size_t i = 0; same && i < whole.size(); ++i) {
+      same = whole[i].SerializeAsString() == changes[i].SerializeAsString();
+    }
+    if (!same) {
+      return absl::InternalError(absl::StrCat(
+          "state changes: the domain steps' record (", changes.size(),
+          " changes) differs from the whole-account comparison (", whole.size(),
+          "): a change outside ApplyAccountChange or an undeclared section"));
+    }
+  }
+  return changes;
+}
+
+absl::Status StateChangeRecorder::Changed(const v1::Account& account,
+                                          domain::AccountSections sections) {
+  if (!check_ || steps_.empty()) return absl::OkStatus();
+  AccountSnapshot step = std::move(steps_.back());
+  steps_.pop_back();
+  step.Drop(sections);
+  std::vector<v1::StateChange> undeclared = DiffAccounts(step, account);
+  if (undeclared.empty()) return absl::OkStatus();
+  return absl::InternalError(absl::StrCat(
+      "a domain step changed ", undeclared.front().field(),
+      " outside the sections it declared (0x", absl::Hex(sections), ")"));
 }
 
 std::vector<v1::StateChange> DiffAccounts(const v1::Account& before,
@@ -172,18 +245,21 @@ std::vector<v1::StateChange> DiffAccounts(const v1::Account& before,
 std::vector<v1::StateChange> DiffAccounts(const AccountSnapshot& before,
                                           const v1::Account& after) {
   std::vector<v1::StateChange> out;
-  if (before.status_ != after.status()) {
+  if (before.Has(domain::kSectionStatus) && before.status_ != after.status()) {
     out.push_back(Change(v1::STATE_CHANGE_KIND_ACCOUNT_STATUS, "account.status",
                          v1::AccountStatus_Name(before.status_),
                          v1::AccountStatus_Name(after.status())));
   }
-  DiffMoney(v1::STATE_CHANGE_KIND_CASH, "account.balances.cash", before.cash_,
-            after.balances().cash(), out);
-  DiffMoney(v1::STATE_CHANGE_KIND_RESERVED, "account.balances.reserved", before.reserved_,
-            after.balances().reserved(), out);
+  if (before.Has(domain::kSectionBalances)) {
+    DiffMoney(v1::STATE_CHANGE_KIND_CASH, "account.balances.cash", before.cash_,
+              after.balances().cash(), out);
+    DiffMoney(v1::STATE_CHANGE_KIND_RESERVED, "account.balances.reserved",
+              before.reserved_, after.balances().reserved(), out);
+  }
 
   StatesBefore<v1::DepositState> deposits(before.deposits_);
-  for (int i = 0; i < after.deposits_size(); ++i) {
+  const int deposits_after = before.Has(domain::kSectionDeposits) ? after.deposits_size() : 0;
+  for (int i = 0; i < deposits_after; ++i) {
     const v1::Deposit& d = after.deposits(i);
     const v1::DepositState from =
         deposits.Find(static_cast<size_t>(i), d.deposit_id(), v1::DEPOSIT_STATE_UNSPECIFIED);
@@ -194,7 +270,9 @@ std::vector<v1::StateChange> DiffAccounts(const AccountSnapshot& before,
                          std::string(domain::DepositStateName(d.state())), d.deposit_id()));
   }
   StatesBefore<v1::WithdrawalState> withdrawals(before.withdrawals_);
-  for (int i = 0; i < after.withdrawals_size(); ++i) {
+  const int withdrawals_after =
+      before.Has(domain::kSectionWithdrawals) ? after.withdrawals_size() : 0;
+  for (int i = 0; i < withdrawals_after; ++i) {
     const v1::Withdrawal& w = after.withdrawals(i);
     const v1::WithdrawalState from = withdrawals.Find(
         static_cast<size_t>(i), w.withdrawal_id(), v1::WITHDRAWAL_STATE_UNSPECIFIED);
@@ -207,7 +285,9 @@ std::vector<v1::StateChange> DiffAccounts(const AccountSnapshot& before,
   }
 
   const int restrictions_before = static_cast<int>(before.restriction_until_.size());
-  for (int i = 0; i < after.restrictions_size(); ++i) {
+  const int restrictions_after =
+      before.Has(domain::kSectionRestrictions) ? after.restrictions_size() : 0;
+  for (int i = 0; i < restrictions_after; ++i) {
     const v1::Restriction& r = after.restrictions(i);
     if (i >= restrictions_before) {
       out.push_back(Change(v1::STATE_CHANGE_KIND_RESTRICTION_ADDED,
@@ -220,13 +300,14 @@ std::vector<v1::StateChange> DiffAccounts(const AccountSnapshot& before,
     }
   }
   const int cases_before = static_cast<int>(before.case_status_.size());
-  for (int i = cases_before; i < after.cases_size(); ++i) {
+  const int cases_after = before.Has(domain::kSectionCases) ? after.cases_size() : 0;
+  for (int i = cases_before; i < cases_after; ++i) {
     const v1::Case& c = after.cases(i);
     out.push_back(Change(v1::STATE_CHANGE_KIND_CASE_OPENED,
                          absl::StrCat("account.cases[", i, "]"), "",
                          v1::CaseKind_Name(c.kind()), c.case_id()));
   }
-  for (int i = 0; i < after.cases_size() && i < cases_before; ++i) {
+  for (int i = 0; i < cases_after && i < cases_before; ++i) {
     const v1::Case& c = after.cases(i);
     const v1::CaseStatus was = before.case_status_[static_cast<size_t>(i)];
     if (was != c.status()) {
@@ -236,7 +317,9 @@ std::vector<v1::StateChange> DiffAccounts(const AccountSnapshot& before,
                            c.case_id()));
     }
   }
-  if (before.kyc_level_ != after.kyc().level()) {
+  if (!before.Has(domain::kSectionKyc)) {
+    // unchanged
+  } else if (before.kyc_level_ != after.kyc().level()) {
     out.push_back(Change(v1::STATE_CHANGE_KIND_KYC_LEVEL, "account.kyc.level",
                          v1::KycLevel_Name(before.kyc_level_),
                          v1::KycLevel_Name(after.kyc().level())));
@@ -245,38 +328,49 @@ std::vector<v1::StateChange> DiffAccounts(const AccountSnapshot& before,
     DiffSection(v1::STATE_CHANGE_KIND_KYC_LEVEL, "account.kyc", before.kyc_, after.kyc(),
                 out);
   }
-  if (ResponsibleGamblingWithoutLimits(after.responsible_gambling()) !=
-      before.responsible_gambling_) {
-    out.push_back(Change(v1::STATE_CHANGE_KIND_RESPONSIBLE_GAMBLING,
-                         "account.responsible_gambling", "", "changed"));
+  if (before.Has(domain::kSectionResponsibleGambling)) {
+    if (ResponsibleGamblingWithoutLimits(after.responsible_gambling()) !=
+        before.responsible_gambling_) {
+      out.push_back(Change(v1::STATE_CHANGE_KIND_RESPONSIBLE_GAMBLING,
+                           "account.responsible_gambling", "", "changed"));
+    }
+    if (Delimited(after.responsible_gambling().deposit_limits()) != before.deposit_limits_) {
+      out.push_back(Change(v1::STATE_CHANGE_KIND_DEPOSIT_LIMIT,
+                           "account.responsible_gambling.deposit_limits", "", "changed"));
+    }
   }
-  if (Delimited(after.responsible_gambling().deposit_limits()) != before.deposit_limits_) {
-    out.push_back(Change(v1::STATE_CHANGE_KIND_DEPOSIT_LIMIT,
-                         "account.responsible_gambling.deposit_limits", "", "changed"));
+  if (before.Has(domain::kSectionSecurity)) {
+    DiffSection(v1::STATE_CHANGE_KIND_SECURITY, "account.security", before.security_,
+                after.security(), out);
   }
-  DiffSection(v1::STATE_CHANGE_KIND_SECURITY, "account.security", before.security_,
-              after.security(), out);
-  if (before.factors_size_ != after.factors_size()) {
+  if (!before.Has(domain::kSectionFactors)) {
+    // unchanged
+  } else if (before.factors_size_ != after.factors_size()) {
     out.push_back(Change(v1::STATE_CHANGE_KIND_FACTOR, "account.factors",
                          absl::StrCat(before.factors_size_),
                          absl::StrCat(after.factors_size())));
   } else if (Delimited(after.factors()) != before.factors_) {
     out.push_back(Change(v1::STATE_CHANGE_KIND_FACTOR, "account.factors", "", "changed"));
   }
-  if (before.verifications_size_ != after.verifications_size() ||
-      Delimited(after.verifications()) != before.verifications_) {
+  if (before.Has(domain::kSectionVerifications) &&
+      (before.verifications_size_ != after.verifications_size() ||
+       Delimited(after.verifications()) != before.verifications_)) {
     out.push_back(Change(v1::STATE_CHANGE_KIND_FACTOR, "account.verifications",
                          absl::StrCat(before.verifications_size_),
                          absl::StrCat(after.verifications_size())));
   }
-  if (before.devices_size_ != after.devices_size()) {
+  if (!before.Has(domain::kSectionDevices)) {
+    // unchanged
+  } else if (before.devices_size_ != after.devices_size()) {
     out.push_back(Change(v1::STATE_CHANGE_KIND_DEVICE, "account.devices",
                          absl::StrCat(before.devices_size_),
                          absl::StrCat(after.devices_size())));
   } else if (Delimited(after.devices()) != before.devices_) {
     out.push_back(Change(v1::STATE_CHANGE_KIND_DEVICE, "account.devices", "", "seen"));
   }
-  if (before.instruments_.size() != static_cast<size_t>(after.instruments_size())) {
+  if (!before.Has(domain::kSectionInstruments)) {
+    // unchanged
+  } else if (before.instruments_.size() != static_cast<size_t>(after.instruments_size())) {
     out.push_back(Change(v1::STATE_CHANGE_KIND_INSTRUMENT, "account.instruments",
                          absl::StrCat(before.instruments_.size()),
                          absl::StrCat(after.instruments_size())));
@@ -296,8 +390,10 @@ std::vector<v1::StateChange> DiffAccounts(const AccountSnapshot& before,
       }
     }
   }
-  DiffSection(v1::STATE_CHANGE_KIND_PROFILE, "account.profile", before.profile_,
-              after.profile(), out);
+  if (before.Has(domain::kSectionProfile)) {
+    DiffSection(v1::STATE_CHANGE_KIND_PROFILE, "account.profile", before.profile_,
+                after.profile(), out);
+  }
   return out;
 }
 

@@ -13,6 +13,13 @@
 // (states by payment id, the serialized bytes of the small sections), taken
 // before the account is changed in place. It skips the bulk of the account
 // (velocity buckets, the payments' details), so it costs a fraction of a copy.
+//
+// In the engine the snapshot holds only the sections the domain steps said
+// they would change (StateChangeRecorder, the change log of
+// domain/account_change.h): a wager captures and compares the balances, not
+// the deposits, devices or profile. A section no step declared is unchanged by
+// construction (debug builds check every step), so the report is the same as
+// the comparison of the whole account.
 #ifndef PITBOSS_SRC_ENGINE_STATE_CHANGES_H_
 #define PITBOSS_SRC_ENGINE_STATE_CHANGES_H_
 
@@ -20,8 +27,11 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "pitboss/v1/account.pb.h"
 #include "pitboss/v1/decision.pb.h"
+#include "src/domain/account_change.h"
 
 namespace pitboss {
 namespace engine {
@@ -31,11 +41,22 @@ class AccountSnapshot {
   // What DiffAccounts needs of `account`; nothing refers back to it.
   static AccountSnapshot Of(const v1::Account& account);
 
+  // Nothing captured: DiffAccounts reports nothing until Capture.
+  AccountSnapshot() = default;
+
+  // Adds the sections of `account` in `sections` not captured yet (a section
+  // keeps its first image).
+  void Capture(const v1::Account& account, domain::AccountSections sections);
+  domain::AccountSections captured() const { return captured_; }
+  // Forgets `sections` (DiffAccounts then skips them).
+  void Drop(domain::AccountSections sections) { captured_ &= ~sections; }
+
  private:
   friend std::vector<v1::StateChange> DiffAccounts(const AccountSnapshot& before,
                                                    const v1::Account& after);
-  AccountSnapshot() = default;
+  bool Has(domain::AccountSections section) const { return (captured_ & section) != 0; }
 
+  domain::AccountSections captured_ = 0;
   v1::AccountStatus status_ = v1::ACCOUNT_STATUS_UNSPECIFIED;
   v1::Money cash_;
   v1::Money reserved_;
@@ -58,8 +79,43 @@ class AccountSnapshot {
   std::string profile_;
 };
 
+// The changes from `before` to `after` in the sections `before` captured.
 std::vector<v1::StateChange> DiffAccounts(const AccountSnapshot& before,
                                           const v1::Account& after);
+
+// The change log the engine hands the domain steps (domain::ScratchAccount)
+// while they change the account in place: it captures the before-image of each
+// section the first time a step declares it, and Report compares just those.
+// With `check` (debug builds) every step is also checked to have changed
+// nothing reported outside the sections it declared, and the report against
+// the comparison of the whole account.
+class StateChangeRecorder : public domain::AccountChangeLog {
+ public:
+  // `before` is the account before any step (with `check`, it is compared as a
+  // whole with the account after in Report).
+  explicit StateChangeRecorder(const v1::Account& before, bool check = kCheckByDefault);
+
+  void WillChange(const v1::Account& account, domain::AccountSections sections) override;
+  absl::Status Changed(const v1::Account& account, domain::AccountSections sections) override;
+
+  // The state changes from the account before the first step to `after`.
+  // With `check`, INTERNAL when they differ from the comparison of the whole
+  // account (something changed a section no step declared).
+  absl::StatusOr<std::vector<v1::StateChange>> Report(const v1::Account& after) const;
+  domain::AccountSections declared() const { return before_.captured(); }
+
+#ifdef NDEBUG
+  static constexpr bool kCheckByDefault = false;
+#else
+  static constexpr bool kCheckByDefault = true;
+#endif
+
+ private:
+  bool check_;
+  AccountSnapshot before_;
+  AccountSnapshot whole_;               // with check_: the whole account before
+  std::vector<AccountSnapshot> steps_;  // with check_: images of running steps
+};
 
 // Same as DiffAccounts(AccountSnapshot::Of(before), after).
 std::vector<v1::StateChange> DiffAccounts(const v1::Account& before,
