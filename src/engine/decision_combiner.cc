@@ -69,7 +69,7 @@ struct Tally {
 
 void AddFinding(const Finding& finding, size_t input_order, bool keep_reason,
                 Tally& tally) {
-  const v1::RuleAction& action = finding.action;
+  const v1::RuleAction& action = finding.Action();
   tally.outcome = StrongerOutcome(tally.outcome, OutcomeOfAction(action));
   switch (action.kind_case()) {
     case v1::RuleAction::kScore:
@@ -90,9 +90,10 @@ void AddFinding(const Finding& finding, size_t input_order, bool keep_reason,
   ranked.source_order = SourceOrder(finding.source);
   ranked.input_order = input_order;
   v1::Reason& reason = ranked.reason;
-  reason.set_code(finding.code.empty() ? finding.rule_id : finding.code);
-  reason.set_rule_id(finding.rule_id);
-  reason.set_message(finding.message);
+  const absl::string_view code = finding.Code();
+  reason.set_code(std::string(code.empty() ? finding.RuleId() : code));
+  reason.set_rule_id(std::string(finding.RuleId()));
+  reason.set_message(std::string(finding.Message()));
   reason.set_source(finding.source);
   reason.set_action(ActionKindOf(action));
   if (action.kind_case() == v1::RuleAction::kScore) reason.set_score(action.score());
@@ -152,53 +153,55 @@ void SetFactors(const Tally& tally, RepeatedFactors* out) {
 // Fills `*out` (a fresh trace, allocated where the decision lives).
 void MakeTrace(const Finding& finding, v1::RuleTrace* out) {
   v1::RuleTrace& trace = *out;
-  trace.set_rule_id(finding.rule_id);
+  const v1::RuleAction& action = finding.Action();
+  const absl::string_view rule_id = finding.RuleId();
+  trace.set_rule_id(rule_id.data(), rule_id.size());
   trace.set_fired(finding.fired);
-  trace.set_action(ActionKindOf(finding.action));
-  if (finding.action.kind_case() == v1::RuleAction::kScore) {
-    trace.set_score(finding.action.score());
-  }
+  trace.set_action(ActionKindOf(action));
+  if (action.kind_case() == v1::RuleAction::kScore) trace.set_score(action.score());
   for (const v1::ObservedValue& value : finding.observed) *trace.add_observed() = value;
   trace.set_error(finding.error);
 }
 
 absl::Status ValidateFinding(const Finding& finding, size_t index) {
-  const std::string field = absl::StrCat("findings[", index, "]");
+  // Named only on failure (this runs for every finding of every evaluation).
+  const auto field = [index] { return absl::StrCat("findings[", index, "]"); };
   if (finding.source != v1::REASON_SOURCE_DOMAIN && finding.source != v1::REASON_SOURCE_RULE) {
     return absl::InvalidArgumentError(
-        absl::StrCat(field, ".source: must be REASON_SOURCE_DOMAIN or REASON_SOURCE_RULE"));
+        absl::StrCat(field(), ".source: must be REASON_SOURCE_DOMAIN or REASON_SOURCE_RULE"));
   }
-  if (finding.mode != v1::RULE_MODE_ENFORCE && finding.mode != v1::RULE_MODE_SHADOW) {
+  const v1::RuleMode mode = finding.Mode();
+  if (mode != v1::RULE_MODE_ENFORCE && mode != v1::RULE_MODE_SHADOW) {
     return absl::InvalidArgumentError(
-        absl::StrCat(field, ".mode: must be RULE_MODE_ENFORCE or RULE_MODE_SHADOW"));
+        absl::StrCat(field(), ".mode: must be RULE_MODE_ENFORCE or RULE_MODE_SHADOW"));
   }
   if (finding.source == v1::REASON_SOURCE_DOMAIN) {
-    if (finding.mode != v1::RULE_MODE_ENFORCE) {
+    if (mode != v1::RULE_MODE_ENFORCE) {
       return absl::InvalidArgumentError(
-          absl::StrCat(field, ".mode: a domain finding is always enforced"));
+          absl::StrCat(field(), ".mode: a domain finding is always enforced"));
     }
     if (!finding.fired) {
       return absl::InvalidArgumentError(
-          absl::StrCat(field, ".fired: a domain finding must have fired"));
+          absl::StrCat(field(), ".fired: a domain finding must have fired"));
     }
-    if (finding.code.empty()) {
+    if (finding.Code().empty()) {
       return absl::InvalidArgumentError(
-          absl::StrCat(field, ".code: a domain finding needs a code"));
+          absl::StrCat(field(), ".code: a domain finding needs a code"));
     }
-  } else if (finding.rule_id.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ".rule_id: empty"));
+  } else if (finding.RuleId().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(field(), ".rule_id: empty"));
   }
   if (finding.fired && !finding.error.empty()) {
     return absl::InvalidArgumentError(
-        absl::StrCat(field, ".fired: a finding with an error did not fire"));
+        absl::StrCat(field(), ".fired: a finding with an error did not fire"));
   }
-  const v1::RuleAction& action = finding.action;
+  const v1::RuleAction& action = finding.Action();
   switch (action.kind_case()) {
     case v1::RuleAction::KIND_NOT_SET:
-      return absl::InvalidArgumentError(absl::StrCat(field, ".action: no action"));
+      return absl::InvalidArgumentError(absl::StrCat(field(), ".action: no action"));
     case v1::RuleAction::kScore:
       if (action.score() < -kMaxRuleScore || action.score() > kMaxRuleScore) {
-        return absl::InvalidArgumentError(absl::StrCat(field, ".action.score: ",
+        return absl::InvalidArgumentError(absl::StrCat(field(), ".action.score: ",
                                                        action.score(),
                                                        " outside -1000..1000"));
       }
@@ -206,19 +209,19 @@ absl::Status ValidateFinding(const Finding& finding, size_t index) {
     case v1::RuleAction::kChallenge:
       if (action.challenge().factor_kinds().empty()) {
         return absl::InvalidArgumentError(
-            absl::StrCat(field, ".action.challenge.factor_kinds: empty"));
+            absl::StrCat(field(), ".action.challenge.factor_kinds: empty"));
       }
       for (int i = 0; i < action.challenge().factor_kinds_size(); ++i) {
         if (!IsKnownFactorKind(action.challenge().factor_kinds(i))) {
           return absl::InvalidArgumentError(
-              absl::StrCat(field, ".action.challenge.factor_kinds[", i,
+              absl::StrCat(field(), ".action.challenge.factor_kinds[", i,
                            "]: unknown factor kind ", action.challenge().factor_kinds(i)));
         }
       }
       break;
     case v1::RuleAction::kTag:
       if (action.tag().empty()) {
-        return absl::InvalidArgumentError(absl::StrCat(field, ".action.tag: empty"));
+        return absl::InvalidArgumentError(absl::StrCat(field(), ".action.tag: empty"));
       }
       break;
     default:
@@ -370,7 +373,7 @@ absl::Status DecisionCombiner::CombineInto(absl::Span<const Finding> findings,
   for (size_t i = 0; i < findings.size(); ++i) {
     const Finding& finding = findings[i];
     if (!finding.fired) continue;
-    const bool enforced = finding.mode == v1::RULE_MODE_ENFORCE;
+    const bool enforced = finding.Mode() == v1::RULE_MODE_ENFORCE;
     if (enforced) AddFinding(finding, i, /*keep_reason=*/true, real);
     AddFinding(finding, i, /*keep_reason=*/!enforced, shadow);
   }
@@ -410,7 +413,7 @@ absl::Status DecisionCombiner::CombineInto(absl::Span<const Finding> findings,
 
   for (const Finding& finding : findings) {
     if (finding.source != v1::REASON_SOURCE_RULE) continue;
-    if (finding.mode == v1::RULE_MODE_ENFORCE) {
+    if (finding.Mode() == v1::RULE_MODE_ENFORCE) {
       MakeTrace(finding, decision.add_trace());
     } else {
       MakeTrace(finding, shadow_result->add_trace());

@@ -65,10 +65,15 @@ absl::Status ValidateScoreThresholds(absl::Span<const v1::ScoreThreshold> thresh
                                      absl::string_view field);
 
 // One thing that fired (or, for rules, was evaluated): a domain check or a
-// policy rule.
+// policy rule. Read it through the accessors: a rule's finding made by the
+// RuleSet points at the policy's FraudRule (`rule`) instead of copying its id,
+// mode, action, code and message per evaluation (most rules do not fire).
 struct Finding {
   // DOMAIN or RULE.
   v1::ReasonSource source = v1::REASON_SOURCE_RULE;
+  // When set (RULE findings of a RuleSet): the rule, which outlives the
+  // finding; rule_id, mode, action, code and message below are then unused.
+  const v1::FraudRule* rule = nullptr;
   // The rule id (RULE) or empty (DOMAIN).
   std::string rule_id;
   // ENFORCE or SHADOW (DOMAIN findings are always ENFORCE).
@@ -77,6 +82,20 @@ struct Finding {
   // Reason code and message.
   std::string code;
   std::string message;
+
+  absl::string_view RuleId() const { return rule != nullptr ? rule->id() : rule_id; }
+  v1::RuleMode Mode() const { return rule != nullptr ? rule->mode() : mode; }
+  const v1::RuleAction& Action() const { return rule != nullptr ? rule->action() : action; }
+  // The rule's reason code, or its id when it has none.
+  absl::string_view Code() const {
+    if (rule != nullptr) return rule->reason_code().empty() ? rule->id() : rule->reason_code();
+    return code;
+  }
+  // The rule's message, or its description when it has none.
+  absl::string_view Message() const {
+    if (rule != nullptr) return rule->message().empty() ? rule->description() : rule->message();
+    return message;
+  }
   // Rules: whether the expression was true. A rule that did not fire is
   // traced only. DOMAIN findings must have fired.
   bool fired = true;

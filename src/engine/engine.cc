@@ -185,10 +185,10 @@ absl::Status EngineImpl::Decide(const v1::Account& account, v1::Account* after,
   PITBOSS_ASSIGN_OR_RETURN(EventChecks checks,
                            checker_->Check(before, event, features, now));
 
-  RuleInput input{&before, &event, &features, now};
-  PITBOSS_ASSIGN_OR_RETURN(std::vector<Finding> findings, rules_->Evaluate(input, arena));
   // Domain findings first: they rank before rules of the same severity.
-  findings.insert(findings.begin(), checks.findings.begin(), checks.findings.end());
+  std::vector<Finding> findings = std::move(checks.findings);
+  RuleInput input{&before, &event, &features, now};
+  PITBOSS_RETURN_IF_ERROR(rules_->EvaluateInto(input, arena, &findings));
 
   PITBOSS_RETURN_IF_ERROR(combiner_->CombineInto(
       findings, CombineContext{before.account_id(), event.event_id()}, decision));

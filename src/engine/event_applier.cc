@@ -220,13 +220,14 @@ bool IsFactEvent(const v1::Event& event) {
 v1::CaseKind CaseKindFor(absl::Span<const Finding> findings, const v1::Decision& decision) {
   const bool escalate = decision.outcome() == v1::DECISION_OUTCOME_ESCALATE;
   for (const Finding& finding : findings) {
-    if (!finding.fired || finding.mode != v1::RULE_MODE_ENFORCE) continue;
-    if (escalate && finding.action.has_escalate()) {
-      const v1::CaseKind kind = finding.action.escalate().case_kind();
+    if (!finding.fired || finding.Mode() != v1::RULE_MODE_ENFORCE) continue;
+    const v1::RuleAction& action = finding.Action();
+    if (escalate && action.has_escalate()) {
+      const v1::CaseKind kind = action.escalate().case_kind();
       return kind == v1::CASE_KIND_UNSPECIFIED ? v1::CASE_KIND_SECURITY : kind;
     }
-    if (!escalate && finding.action.has_review()) {
-      const v1::CaseKind kind = finding.action.review().case_kind();
+    if (!escalate && action.has_review()) {
+      const v1::CaseKind kind = action.review().case_kind();
       return kind == v1::CASE_KIND_UNSPECIFIED ? v1::CASE_KIND_FRAUD_REVIEW : kind;
     }
   }

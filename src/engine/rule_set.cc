@@ -142,6 +142,13 @@ absl::StatusOr<std::unique_ptr<RuleSet>> RuleSet::Compile(const v1::Policy& poli
 
 absl::StatusOr<std::vector<Finding>> RuleSet::Evaluate(const RuleInput& input,
                                                        google::protobuf::Arena* arena) const {
+  std::vector<Finding> findings;
+  PITBOSS_RETURN_IF_ERROR(EvaluateInto(input, arena, &findings));
+  return findings;
+}
+
+absl::Status RuleSet::EvaluateInto(const RuleInput& input, google::protobuf::Arena* arena,
+                                   std::vector<Finding>* findings) const {
   if (input.account == nullptr || input.event == nullptr || input.features == nullptr) {
     return absl::InvalidArgumentError("rule input: account, event and features are required");
   }
@@ -158,17 +165,12 @@ absl::StatusOr<std::vector<Finding>> RuleSet::Evaluate(const RuleInput& input,
       static_cast<int32_t>((input.now - absl::FromUnixSeconds(seconds)) / absl::Nanoseconds(1));
   activation.Bind("now", cel::Value::Timestamp(seconds, nanos));
 
-  std::vector<Finding> findings;
-  findings.reserve(rules_.size());
+  findings->reserve(findings->size() + rules_.size());
   for (const CompiledRule& compiled : rules_) {
     const v1::FraudRule& rule = compiled.rule;
-    Finding finding;
+    Finding& finding = findings->emplace_back();
     finding.source = v1::REASON_SOURCE_RULE;
-    finding.rule_id = rule.id();
-    finding.mode = rule.mode();
-    finding.action = rule.action();
-    finding.code = rule.reason_code().empty() ? rule.id() : rule.reason_code();
-    finding.message = rule.message().empty() ? rule.description() : rule.message();
+    finding.rule = &rule;  // id, mode, action, code and message: read from it
     finding.fired = false;
     absl::StatusOr<cel::Value> value = compiled.program->Evaluate(activation, arena);
     if (!value.ok()) {
@@ -194,9 +196,8 @@ absl::StatusOr<std::vector<Finding>> RuleSet::Evaluate(const RuleInput& input,
                                 : absl::StrCat("error(\"", seen.status().message(), "\")"));
       }
     }
-    findings.push_back(std::move(finding));
   }
-  return findings;
+  return absl::OkStatus();
 }
 
 }  // namespace engine

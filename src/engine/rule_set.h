@@ -66,6 +66,10 @@ class RuleSet {
   // INTERNAL if CEL reports a host error.
   absl::StatusOr<std::vector<Finding>> Evaluate(const RuleInput& input,
                                                 google::protobuf::Arena* arena) const;
+  // The same, appended to `*findings` (each finding points at its rule, owned
+  // by this RuleSet). On error `*findings` is unspecified.
+  absl::Status EvaluateInto(const RuleInput& input, google::protobuf::Arena* arena,
+                            std::vector<Finding>* findings) const;
 
   size_t size() const { return rules_.size(); }
 

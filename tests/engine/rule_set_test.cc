@@ -45,7 +45,7 @@ struct Fixture {
 
 const Finding* FindRule(const std::vector<Finding>& findings, const std::string& id) {
   for (const Finding& finding : findings) {
-    if (finding.rule_id == id) return &finding;
+    if (finding.RuleId() == id) return &finding;
   }
   return nullptr;
 }
@@ -53,7 +53,7 @@ const Finding* FindRule(const std::vector<Finding>& findings, const std::string&
 std::vector<std::string> Fired(const std::vector<Finding>& findings) {
   std::vector<std::string> ids;
   for (const Finding& finding : findings) {
-    if (finding.fired) ids.push_back(finding.rule_id);
+    if (finding.fired) ids.push_back(std::string(finding.RuleId()));
   }
   return ids;
 }
@@ -83,8 +83,8 @@ TEST(RuleSetTest, CompilesEveryDefaultRuleAndNoneFiresOnAnEmptyEvent) {
   ASSERT_THAT(findings, IsOk());
   ASSERT_EQ(findings->size(), static_cast<size_t>(policy.rules_size()));
   for (const Finding& finding : *findings) {
-    EXPECT_EQ(finding.error, "") << finding.rule_id;
-    EXPECT_FALSE(finding.fired) << finding.rule_id;
+    EXPECT_EQ(finding.error, "") << finding.RuleId();
+    EXPECT_FALSE(finding.fired) << finding.RuleId();
   }
 }
 
@@ -114,7 +114,7 @@ TEST(RuleSetTest, WithdrawalAfterEmailChangeFromNewDeviceHoldsAndChallenges) {
   EXPECT_THAT(Fired(*findings), ElementsAre("ATO-001", "ATO-002", "ATO-008"));
   const Finding* hold = FindRule(*findings, "ATO-001");
   ASSERT_NE(hold, nullptr);
-  EXPECT_EQ(hold->code, "WITHDRAWAL_AFTER_CONTACT_CHANGE");
+  EXPECT_EQ(hold->Code(), "WITHDRAWAL_AFTER_CONTACT_CHANGE");
   bool saw_cooldown = false;
   for (const v1::ObservedValue& value : hold->observed) {
     if (value.path() == "features.contact_change_cooldown_active") {
