@@ -121,19 +121,21 @@ absl::StatusOr<std::string> Sha256Parts(std::initializer_list<absl::string_view>
   // lookup. Never freed (process lifetime).
   static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   if (sha256 == nullptr) return absl::InternalError("libcrypto: SHA256 unavailable");
-  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
-  if (ctx == nullptr || EVP_DigestInit_ex(ctx.get(), sha256, nullptr) != 1) {
+  // One context per thread, reset by each EVP_DigestInit_ex (three hashes per
+  // evaluation: no allocation for each).
+  thread_local const std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> thread_ctx(EVP_MD_CTX_new());
+  EVP_MD_CTX* ctx = thread_ctx.get();
+  if (ctx == nullptr || EVP_DigestInit_ex(ctx, sha256, nullptr) != 1) {
     return absl::InternalError("libcrypto: EVP_DigestInit_ex failed");
   }
   for (absl::string_view part : parts) {
-    if (EVP_DigestUpdate(ctx.get(), part.data(), part.size()) != 1) {
+    if (EVP_DigestUpdate(ctx, part.data(), part.size()) != 1) {
       return absl::InternalError("libcrypto: EVP_DigestUpdate failed");
     }
   }
   std::string digest(kSha256Size, '\0');
   unsigned int length = 0;
-  if (EVP_DigestFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(digest.data()),
-                         &length) != 1 ||
+  if (EVP_DigestFinal_ex(ctx, reinterpret_cast<unsigned char*>(digest.data()), &length) != 1 ||
       length != kSha256Size) {
     return absl::InternalError("libcrypto: EVP_DigestFinal_ex failed");
   }
@@ -223,15 +225,19 @@ const std::string& GenesisHash() {
   return *kGenesis;
 }
 
-absl::StatusOr<std::string> PayloadHash(const v1::Event& event,
-                                        const v1::Decision& decision,
-                                        int64_t account_version) {
+namespace {
+
+// PayloadHash; `check_decision` false skips the walk of the decision for
+// unknown fields (a decision the engine built cannot have any).
+absl::StatusOr<std::string> PayloadHashImpl(const v1::Event& event,
+                                            const v1::Decision& decision,
+                                            int64_t account_version, bool check_decision) {
   // CanonicalBytes of the AuditPayload{event, decision, account_version},
   // written field by field instead of copying the event and the decision into
   // one: tag, length and bytes of each message field (both always present),
   // then the version when it is not zero (proto3). Byte-identical to
   // serializing the assembled message (tests/engine/audit_chain_test.cc).
-  if (HasUnknownFields(event) || HasUnknownFields(decision)) {
+  if (HasUnknownFields(event) || (check_decision && HasUnknownFields(decision))) {
     v1::AuditPayload payload;
     *payload.mutable_event() = event;
     *payload.mutable_decision() = decision;
@@ -243,7 +249,9 @@ absl::StatusOr<std::string> PayloadHash(const v1::Event& event,
     return absl::OutOfRangeError(absl::StrCat("AuditPayload: ", event_size + decision_size,
                                               " bytes is too large to hash"));
   }
-  std::string bytes;
+  // The payload bytes are only hashed: one buffer per thread, reused.
+  thread_local std::string bytes;
+  bytes.clear();
   bytes.reserve(event_size + decision_size + 32);
   bytes.push_back(static_cast<char>((v1::AuditPayload::kEventFieldNumber << 3) | 2));
   AppendVarint(event_size, bytes);
@@ -258,6 +266,14 @@ absl::StatusOr<std::string> PayloadHash(const v1::Event& event,
   return LeafHash(bytes);
 }
 
+}  // namespace
+
+absl::StatusOr<std::string> PayloadHash(const v1::Event& event,
+                                        const v1::Decision& decision,
+                                        int64_t account_version) {
+  return PayloadHashImpl(event, decision, account_version, /*check_decision=*/true);
+}
+
 absl::StatusOr<std::string> RecordLeafHash(const v1::AuditRecord& record) {
   v1::AuditRecord leaf;
   leaf.set_sequence(record.sequence());
@@ -270,11 +286,14 @@ absl::StatusOr<std::string> RecordLeafHash(const v1::AuditRecord& record) {
   return LeafHash(bytes);
 }
 
-absl::StatusOr<v1::AuditRecord> AppendAuditRecord(const v1::AuditChainHead& head,
-                                                  const v1::Event& event,
-                                                  const v1::Decision& decision,
-                                                  int64_t account_version,
-                                                  absl::Time recorded_at) {
+namespace {
+
+// AppendAuditRecord into `*record` (empty); see AppendEngineAuditRecord for
+// `check_decision`.
+absl::Status AppendInto(const v1::AuditChainHead& head, const v1::Event& event,
+                        const v1::Decision& decision, int64_t account_version,
+                        absl::Time recorded_at, bool check_decision,
+                        v1::AuditRecord* record) {
   PITBOSS_ASSIGN_OR_RETURN(std::string previous, HeadHash(head, "audit_chain_head"));
   if (head.sequence() == UINT64_MAX) {
     return absl::OutOfRangeError("audit_chain_head.sequence: the chain is full");
@@ -285,21 +304,48 @@ absl::StatusOr<v1::AuditRecord> AppendAuditRecord(const v1::AuditChainHead& head
   google::protobuf::Timestamp timestamp = domain::ToProtoTime(recorded_at);
   PITBOSS_RETURN_IF_ERROR(domain::ValidateProtoTime(timestamp, "recorded_at"));
 
-  v1::AuditRecord record;
-  record.set_sequence(head.sequence() + 1);
-  record.set_event_id(event.event_id());
-  record.set_account_id(event.account_id());
-  record.set_account_version(account_version);
-  *record.mutable_recorded_at() = timestamp;
+  record->set_sequence(head.sequence() + 1);
+  record->set_event_id(event.event_id());
+  record->set_account_id(event.account_id());
+  record->set_account_version(account_version);
+  record->mutable_recorded_at()->set_seconds(timestamp.seconds());
+  record->mutable_recorded_at()->set_nanos(timestamp.nanos());
   PITBOSS_ASSIGN_OR_RETURN(std::string payload_hash,
-                           PayloadHash(event, decision, account_version));
-  record.set_payload_hash(std::move(payload_hash));
-  PITBOSS_ASSIGN_OR_RETURN(std::string leaf_hash, RecordLeafHash(record));
+                           PayloadHashImpl(event, decision, account_version, check_decision));
+  record->set_payload_hash(std::move(payload_hash));
+  // The record holds exactly the leaf fields 1..6 now (RecordLeafHash's leaf),
+  // all set here from checked values: its canonical bytes directly, without
+  // the copy and the unknown-field walk.
+  const size_t size = record->ByteSizeLong();
+  std::string leaf_bytes;
+  AppendSerialized(*record, size, leaf_bytes);
+  PITBOSS_ASSIGN_OR_RETURN(std::string leaf_hash, LeafHash(leaf_bytes));
   PITBOSS_ASSIGN_OR_RETURN(std::string record_hash, ChainHash(previous, leaf_hash));
-  record.set_leaf_hash(std::move(leaf_hash));
-  record.set_previous_record_hash(std::move(previous));
-  record.set_record_hash(std::move(record_hash));
+  record->set_leaf_hash(std::move(leaf_hash));
+  record->set_previous_record_hash(std::move(previous));
+  record->set_record_hash(std::move(record_hash));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::AuditRecord> AppendAuditRecord(const v1::AuditChainHead& head,
+                                                  const v1::Event& event,
+                                                  const v1::Decision& decision,
+                                                  int64_t account_version,
+                                                  absl::Time recorded_at) {
+  v1::AuditRecord record;
+  PITBOSS_RETURN_IF_ERROR(AppendInto(head, event, decision, account_version, recorded_at,
+                                     /*check_decision=*/true, &record));
   return record;
+}
+
+absl::Status AppendEngineAuditRecord(const v1::AuditChainHead& head, const v1::Event& event,
+                                     const v1::Decision& decision, int64_t account_version,
+                                     absl::Time recorded_at, v1::AuditRecord* record) {
+  record->Clear();
+  return AppendInto(head, event, decision, account_version, recorded_at,
+                    /*check_decision=*/false, record);
 }
 
 v1::AuditChainHead HeadAfter(const v1::AuditRecord& record) {

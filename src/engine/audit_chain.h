@@ -104,6 +104,14 @@ absl::StatusOr<v1::AuditRecord> AppendAuditRecord(const v1::AuditChainHead& head
                                                   int64_t account_version,
                                                   absl::Time recorded_at);
 
+// AppendAuditRecord for a decision the engine itself built (never parsed from
+// bytes, so it cannot carry unknown fields: it is not walked for them; the
+// event is), written into `*record` (cleared first; allocated on its arena,
+// if any). Same record, byte for byte.
+absl::Status AppendEngineAuditRecord(const v1::AuditChainHead& head, const v1::Event& event,
+                                     const v1::Decision& decision, int64_t account_version,
+                                     absl::Time recorded_at, v1::AuditRecord* record);
+
 // The head after `record`.
 v1::AuditChainHead HeadAfter(const v1::AuditRecord& record);
 

@@ -236,8 +236,8 @@ absl::Status EngineImpl::Decide(const v1::Account& account, v1::Account* after,
   decision->set_account_version(after->version());
   decision->set_audit_sequence(head.sequence() + 1);
 
-  PITBOSS_ASSIGN_OR_RETURN(*audit,
-                           AppendAuditRecord(head, event, *decision, after->version(), now));
+  PITBOSS_RETURN_IF_ERROR(
+      AppendEngineAuditRecord(head, event, *decision, after->version(), now, audit));
   return absl::OkStatus();
 }
 

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/arena.h"
 #include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
@@ -202,6 +203,34 @@ TEST(AuditChainTest, PayloadHashIsTheLeafHashOfTheAssembledPayload) {
       EXPECT_EQ(Hex(*hash), Hex(*expected)) << "version " << version;
     }
   }
+}
+
+TEST(AuditChainTest, EngineAppendGivesTheSameRecordOnAnArena) {
+  // AppendEngineAuditRecord (the engine's own decision, written in place) is
+  // AppendAuditRecord byte for byte, first record or continuing a chain.
+  v1::AuditChainHead head;
+  for (int i = 1; i <= 3; ++i) {
+    absl::StatusOr<v1::AuditRecord> expected =
+        AppendAuditRecord(head, MakeEvent(i), MakeDecision(i), i, T0() + absl::Minutes(i));
+    ASSERT_THAT(expected, IsOk());
+    google::protobuf::Arena arena;
+    auto* record = google::protobuf::Arena::CreateMessage<v1::AuditRecord>(&arena);
+    record->set_event_id("stale");  // cleared first
+    ASSERT_THAT(AppendEngineAuditRecord(head, MakeEvent(i), MakeDecision(i), i,
+                                        T0() + absl::Minutes(i), record),
+                IsOk());
+    EXPECT_EQ(record->SerializeAsString(), expected->SerializeAsString()) << i;
+    absl::StatusOr<std::string> leaf = RecordLeafHash(*record);
+    ASSERT_THAT(leaf, IsOk());
+    EXPECT_EQ(*leaf, record->leaf_hash());
+    head = HeadAfter(*expected);
+  }
+  // The event is still checked for unknown fields.
+  v1::Event event = MakeEvent(1);
+  event.GetReflection()->MutableUnknownFields(&event)->AddVarint(999, 1);
+  v1::AuditRecord record;
+  EXPECT_THAT(AppendEngineAuditRecord(head, event, MakeDecision(1), 1, T0(), &record),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown fields")));
 }
 
 TEST(AuditChainTest, PayloadHashRefusesUnknownFieldsNamingThePath) {
