@@ -201,8 +201,14 @@ class Program {
 
 // Programs evaluated together against one activation, e.g. every rule of a
 // policy on one event: each variable is looked up in the activation once per
-// call instead of once per program. Results are exactly what each program's
-// own Evaluate returns. Immutable and thread-safe like Program.
+// call instead of once per program, and a subexpression that occurs more than
+// once among the programs (e.g. `event.type == 'withdrawal'` opening many
+// rules) is evaluated at most once per call and its result reused (only
+// side-effect-free subexpressions without comprehensions are shared; unknown
+// results are not reused). Results are exactly what each program's own
+// Evaluate returns. Immutable and thread-safe like Program; the programs are
+// prepared for sharing when the set is built (program(i).Evaluate still
+// works alone).
 class ProgramSet {
  public:
   explicit ProgramSet(std::vector<std::unique_ptr<Program>> programs);
@@ -212,6 +218,9 @@ class ProgramSet {
 
   size_t size() const { return programs_.size(); }
   const Program& program(size_t i) const { return *programs_[i]; }
+  // The number of distinct subexpressions evaluated once per call for
+  // several uses.
+  size_t shared_subexpressions() const;
 
   // Evaluates every program in order: out[i] is program(i)'s result (values
   // live in `arena`, see Program::Evaluate). InvalidArgument when `arena` is

@@ -2,7 +2,12 @@
 // CreateProgram, wiring parser -> checker -> planner.
 #include "include/pitboss/cel.h"
 
+#include <algorithm>
 #include <atomic>
+#include <limits>
+#include <memory>
+#include <new>
+#include <type_traits>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -15,6 +20,7 @@
 #include "src/cel/checker/standard_decls.h"
 #include "src/cel/checker/type_provider.h"
 #include "src/cel/common/proto_value.h"
+#include "src/cel/eval/nodes.h"
 #include "src/cel/eval/planner.h"
 #include "src/cel/eval/program_impl.h"
 #include "src/cel/parser/parser.h"
@@ -124,17 +130,103 @@ absl::StatusOr<Value> Program::Evaluate(const Activation& activation,
 }
 
 // The distinct variables of a ProgramSet's programs and, per program, where
-// each of its variables is among them.
+// each of its variables is among them; and the subexpressions the programs
+// share (each evaluated once per ProgramSet::Evaluate).
 struct ProgramSet::Lookup {
   std::vector<const std::string*> keys;
   std::unique_ptr<std::atomic<uint32_t>[]> hints;  // per key (FindEntry)
   std::vector<std::vector<uint32_t>> index;        // per program, per variable
+  size_t shared = 0;  // shared subexpressions (memo table size)
+  // Whether every program has the same pool and factory (one EvalContext
+  // serves them all).
+  bool one_context = true;
+  // Per program, what evaluating it in one Frame shared by the whole call
+  // needs (when every variable is bound to a known value).
+  struct Prepared {
+    const eval_internal::Node* root = nullptr;
+    std::vector<std::pair<uint32_t, uint32_t>> variables;  // (slot, key)
+    std::vector<int> locals;  // comprehension slots (reset to null)
+    int64_t max_steps = 0;
+    int64_t max_iterations = 0;
+    bool shared_frame = false;  // false: ProgramImpl::Run (unchecked names)
+    // A shared subexpression on the leftmost spine of the program's `&&`
+    // tree (-1: none). The tree evaluates its leaves left to right and is
+    // false as soon as one is false, so when this one has already been
+    // computed false in this call the program's result is false.
+    int64_t guard = -1;
+  };
+  std::vector<Prepared> prepared;
+  int max_slots = 0;
+  // Whether every shared-frame program gives each variable the same slot
+  // (programs of one Env: PlannerOptions::variable_order) and keeps its
+  // comprehension slots apart from all of them: then each variable is
+  // written into the Frame once per call, not once per program.
+  bool one_layout = false;
+  std::vector<int> layout;  // per key: its slot (-1: read by no program)
 };
+
+namespace {
+
+// Marks the operands whose subexpression occurs more than once among the
+// programs (in one program or several) as shared: Operand::SetMemoIndex
+// with one index per distinct subexpression. Returns the number of indexes.
+size_t ShareSubexpressions(const std::vector<eval_internal::ProgramImpl*>& impls) {
+  absl::flat_hash_map<std::string, std::vector<eval_internal::Operand*>> by_key;
+  std::vector<std::string> order;  // first-seen order: deterministic indexes
+  for (eval_internal::ProgramImpl* impl : impls) {
+    std::vector<eval_internal::Operand*> operands;
+    impl->root->CollectOperands(&operands);
+    eval_internal::KeyContext context;
+    context.slot_variables = &impl->slot_variables;
+    for (eval_internal::Operand* operand : operands) {
+      if (!operand->is_node()) continue;
+      // Programs built against other pools or factories never share.
+      std::string key;
+      eval_internal::AppendPointerKey(impl->pool, &key);
+      eval_internal::AppendPointerKey(impl->factory, &key);
+      if (!operand->AppendKey(context, &key)) continue;
+      auto [it, added] = by_key.try_emplace(key);
+      if (added) order.push_back(key);
+      it->second.push_back(operand);
+    }
+  }
+  size_t shared = 0;
+  for (const std::string& key : order) {
+    const std::vector<eval_internal::Operand*>& operands = by_key[key];
+    if (operands.size() < 2) continue;
+    for (eval_internal::Operand* operand : operands) {
+      operand->SetMemoIndex(static_cast<uint32_t>(shared));
+    }
+    ++shared;
+  }
+  return shared;
+}
+
+// Uninitialised storage for `n` Values (on the stack up to N): Value is
+// trivially copyable and destructible, and callers construct each element
+// before reading it.
+template <size_t N>
+class RawValues {
+ public:
+  static_assert(std::is_trivially_copyable_v<Value> && std::is_trivially_destructible_v<Value>);
+  explicit RawValues(size_t n) {
+    if (n > N) heap_.reset(new Value[n]);
+  }
+  Value* data() { return heap_ != nullptr ? heap_.get() : reinterpret_cast<Value*>(storage_); }
+
+ private:
+  alignas(Value) unsigned char storage_[N * sizeof(Value)];
+  std::unique_ptr<Value[]> heap_;
+};
+
+}  // namespace
 
 ProgramSet::ProgramSet(std::vector<std::unique_ptr<Program>> programs)
     : programs_(std::move(programs)), lookup_(std::make_unique<Lookup>()) {
   absl::flat_hash_map<const std::string*, uint32_t> position;
+  std::vector<eval_internal::ProgramImpl*> impls;
   for (const std::unique_ptr<Program>& program : programs_) {
+    impls.push_back(program->impl_.get());
     std::vector<uint32_t> index;
     for (const eval_internal::ProgramImpl::Variable& var : program->impl_->variable_slots) {
       auto [it, added] = position.emplace(var.key, static_cast<uint32_t>(lookup_->keys.size()));
@@ -142,14 +234,63 @@ ProgramSet::ProgramSet(std::vector<std::unique_ptr<Program>> programs)
       index.push_back(it->second);
     }
     lookup_->index.push_back(std::move(index));
+    lookup_->one_context &= program->impl_->pool == programs_[0]->impl_->pool &&
+                            program->impl_->factory == programs_[0]->impl_->factory;
   }
   lookup_->hints.reset(new std::atomic<uint32_t>[lookup_->keys.size()]);
   for (size_t i = 0; i < lookup_->keys.size(); ++i) {
     lookup_->hints[i].store(0, std::memory_order_relaxed);
   }
+  lookup_->shared = ShareSubexpressions(impls);
+  constexpr int64_t kUnlimited = std::numeric_limits<int64_t>::max();
+  for (size_t i = 0; i < impls.size(); ++i) {
+    const eval_internal::ProgramImpl& impl = *impls[i];
+    Lookup::Prepared& p = lookup_->prepared.emplace_back();
+    p.root = impl.root.get();
+    for (size_t v = 0; v < impl.variable_slots.size(); ++v) {
+      p.variables.emplace_back(static_cast<uint32_t>(impl.variable_slots[v].slot),
+                               lookup_->index[i][v]);
+    }
+    p.locals = impl.comprehension_slots;
+    p.max_steps = impl.max_steps > 0 ? impl.max_steps : kUnlimited;
+    p.max_iterations = impl.max_iterations > 0 ? impl.max_iterations : kUnlimited;
+    p.shared_frame = !impl.needs_bound;
+    const eval_internal::Node* spine = impl.root.get();
+    while (const auto* conjunction = dynamic_cast<const eval_internal::AndNode*>(spine)) {
+      const eval_internal::Operand& lhs = conjunction->lhs();
+      if (lhs.memo_index() >= 0) {
+        p.guard = lhs.memo_index();
+        break;
+      }
+      spine = lhs.is_node() ? &lhs.node() : nullptr;
+    }
+    lookup_->max_slots = std::max(lookup_->max_slots, impl.num_slots);
+  }
+  lookup_->layout.assign(lookup_->keys.size(), -1);
+  bool one_layout = true;
+  int variables_end = 0;  // one past the highest variable slot
+  std::vector<int> slot_key(static_cast<size_t>(lookup_->max_slots), -1);
+  for (const Lookup::Prepared& p : lookup_->prepared) {
+    if (!p.shared_frame) continue;
+    for (const auto& [slot, key] : p.variables) {
+      int& layout_slot = lookup_->layout[key];
+      if (layout_slot < 0) layout_slot = static_cast<int>(slot);
+      int& owner = slot_key[slot];  // two variables never share a slot
+      if (owner < 0) owner = static_cast<int>(key);
+      one_layout &= layout_slot == static_cast<int>(slot) && owner == static_cast<int>(key);
+      variables_end = std::max(variables_end, static_cast<int>(slot) + 1);
+    }
+  }
+  for (const Lookup::Prepared& p : lookup_->prepared) {
+    if (!p.shared_frame) continue;
+    for (int slot : p.locals) one_layout &= slot >= variables_end;
+  }
+  lookup_->one_layout = one_layout;
 }
 
 ProgramSet::~ProgramSet() = default;
+
+size_t ProgramSet::shared_subexpressions() const { return lookup_->shared; }
 
 absl::Status ProgramSet::Evaluate(const Activation& activation, google::protobuf::Arena* arena,
                                   absl::Span<Value> out) const {
@@ -159,14 +300,91 @@ absl::Status ProgramSet::Evaluate(const Activation& activation, google::protobuf
                                                    " result slots for ", programs_.size(),
                                                    " programs"));
   }
+  if (programs_.empty()) return absl::OkStatus();
   absl::InlinedVector<const Activation::Entry*, 16> entries(lookup_->keys.size());
   for (size_t k = 0; k < entries.size(); ++k) {
     entries[k] = eval_internal::FindEntry(activation, lookup_->keys[k], lookup_->hints[k]);
   }
+  // The shared results of this call (on the stack for the usual sizes; a
+  // value is written before its computed flag is set).
+  const size_t shared = lookup_->shared;
+  RawValues<32> memo_values(shared);
+  std::unique_ptr<bool[]> heap_computed;
+  bool inline_computed[32];
+  bool* computed = inline_computed;
+  if (shared > 32) {
+    heap_computed.reset(new bool[shared]);
+    computed = heap_computed.get();
+  }
+  std::fill(computed, computed + shared, false);
+  eval_internal::MemoTable memo;
+  memo.values = memo_values.data();
+  memo.computed = computed;
+  const eval_internal::ProgramImpl& first = *programs_[0]->impl_;
+  EvalContext shared_ctx(arena, first.pool, first.factory);
+
+  // The common case: every variable bound to a known value and one context.
+  // The variables' values are made once, and every program runs in one
+  // Frame (its variable slots written, its comprehension slots reset),
+  // which is what ProgramImpl::Run would set up for it.
+  bool plain = lookup_->one_context;
+  RawValues<16> values(entries.size());
+  for (size_t k = 0; plain && k < entries.size(); ++k) {
+    const Activation::Entry* entry = entries[k];
+    if (entry == nullptr || entry->unknown) {
+      plain = false;  // per-program unbound errors and unknown ids
+    } else if (entry->well_known_message) {
+      new (&values.data()[k]) Value(MessageToValue(entry->value.message_value(), shared_ctx));
+    } else {
+      new (&values.data()[k]) Value(entry->value);
+    }
+  }
+  if (plain) {
+    // Every slot a program reads is written for it first.
+    RawValues<16> slots_storage(static_cast<size_t>(lookup_->max_slots));
+    Value* slots = slots_storage.data();
+    eval_internal::Frame frame;
+    frame.ctx = &shared_ctx;
+    frame.slots = slots;
+    frame.memo = &memo;
+    const bool one_layout = lookup_->one_layout;
+    if (one_layout) {
+      for (size_t k = 0; k < entries.size(); ++k) {
+        if (lookup_->layout[k] >= 0) new (&slots[lookup_->layout[k]]) Value(values.data()[k]);
+      }
+    }
+    for (size_t i = 0; i < programs_.size(); ++i) {
+      const Lookup::Prepared& p = lookup_->prepared[i];
+      if (!p.shared_frame) {
+        out[i] = programs_[i]->impl_->Run(entries.data(), lookup_->index[i].data(), shared_ctx,
+                                          &memo);
+        continue;
+      }
+      if (p.guard >= 0 && computed[p.guard] && memo.values[p.guard].IsBool() &&
+          !memo.values[p.guard].bool_value()) {
+        out[i] = memo.values[p.guard];
+        continue;
+      }
+      if (!one_layout) {
+        for (const auto& [slot, key] : p.variables) new (&slots[slot]) Value(values.data()[key]);
+      }
+      for (int slot : p.locals) new (&slots[slot]) Value();
+      frame.steps_left = p.max_steps;
+      frame.iterations_left = p.max_iterations;
+      frame.exhausted = false;
+      out[i] = p.root->Eval(frame);
+    }
+    return absl::OkStatus();
+  }
+
   for (size_t i = 0; i < programs_.size(); ++i) {
     const eval_internal::ProgramImpl& impl = *programs_[i]->impl_;
-    EvalContext ctx(arena, impl.pool, impl.factory);
-    out[i] = impl.Run(entries.data(), lookup_->index[i].data(), ctx);
+    if (lookup_->one_context) {
+      out[i] = impl.Run(entries.data(), lookup_->index[i].data(), shared_ctx, &memo);
+    } else {
+      EvalContext ctx(arena, impl.pool, impl.factory);
+      out[i] = impl.Run(entries.data(), lookup_->index[i].data(), ctx, &memo);
+    }
   }
   return absl::OkStatus();
 }
@@ -281,6 +499,7 @@ absl::StatusOr<std::unique_ptr<Program>> CreateProgram(const Env& env,
   planner_options.fold_constants = options.fold_constants;
   planner_options.max_steps = options.max_steps;
   planner_options.max_iterations = options.max_iterations;
+  for (const VariableDecl& v : env.variables()) planner_options.variable_order.push_back(v.name);
   PITBOSS_ASSIGN_OR_RETURN(
       std::unique_ptr<eval_internal::ProgramImpl> impl,
       eval_internal::Plan(parsed, checked_ptr, checker_env, StandardRegistry(),

@@ -27,6 +27,39 @@ int64_t CallNode::Size() const {
   return n;
 }
 
+bool CallNode::AppendKey(const KeyContext& context, std::string* out) const {
+  absl::StrAppend(out, "C", function_.size(), ":", function_, "<");
+  for (const Overload* o : candidates_) AppendPointerKey(o, out);
+  out->append(">(");
+  for (const NodePtr& a : args_) {
+    if (!a->AppendKey(context, out)) return false;
+    out->append(",");
+  }
+  out->append(")");
+  return true;
+}
+
+void CallNode::CollectOperands(std::vector<Operand*>* out) {
+  for (const NodePtr& a : args_) a->CollectOperands(out);
+}
+
+bool FastBinaryNode::AppendKey(const KeyContext& context, std::string* out) const {
+  // The overload decides the result whenever the inline path does not.
+  absl::StrAppend(out, "F", static_cast<int>(op_), "<");
+  AppendPointerKey(overload_, out);
+  out->append(">(");
+  if (!lhs_.AppendKey(context, out)) return false;
+  out->append(",");
+  if (!rhs_.AppendKey(context, out)) return false;
+  out->append(")");
+  return true;
+}
+
+void FastBinaryNode::CollectOperands(std::vector<Operand*>* out) {
+  lhs_.Collect(out);
+  rhs_.Collect(out);
+}
+
 Value CallNode::Call(absl::Span<const Value> args, Frame& frame) const {
   Value propagated;
   if (StrictPropagate(args, *frame.ctx, &propagated)) return propagated;
@@ -136,6 +169,44 @@ Value FastBinaryNode::Eval(Frame& frame) const {
   return Slow(a, b, frame);
 }
 
+namespace {
+
+// FieldConstCompareNode for one operator.
+template <FastOp kOp>
+class FieldConstCompareOpNode final : public FieldConstCompareNode {
+ public:
+  explicit FieldConstCompareOpNode(std::unique_ptr<FastBinaryNode> general)
+      : FieldConstCompareNode(std::move(general)) {}
+
+  Value Eval(Frame& frame) const override {
+    const Value& v = frame.slots[slot_];
+    if (v.IsMessage() && reader_->Matches(*v.message_value())) {
+      const google::protobuf::Message& m = *v.message_value();
+      if constexpr (kOp == FastOp::kEqString) {
+        return Value::Bool(StringEqual(reader_->RawString(m), string_constant_));
+      } else if constexpr (kOp == FastOp::kNeString) {
+        return Value::Bool(!StringEqual(reader_->RawString(m), string_constant_));
+      } else if constexpr (kOp == FastOp::kLtInt) {
+        return Value::Bool(reader_->Int64(m) < int_constant_);
+      } else if constexpr (kOp == FastOp::kLeInt) {
+        return Value::Bool(reader_->Int64(m) <= int_constant_);
+      } else if constexpr (kOp == FastOp::kGtInt) {
+        return Value::Bool(reader_->Int64(m) > int_constant_);
+      } else if constexpr (kOp == FastOp::kGeInt) {
+        return Value::Bool(reader_->Int64(m) >= int_constant_);
+      } else if constexpr (kOp == FastOp::kEqInt) {
+        return Value::Bool(reader_->Int64(m) == int_constant_);
+      } else {
+        static_assert(kOp == FastOp::kNeInt);
+        return Value::Bool(reader_->Int64(m) != int_constant_);
+      }
+    }
+    return general_->Eval(frame);
+  }
+};
+
+}  // namespace
+
 std::unique_ptr<FieldConstCompareNode> FieldConstCompareNode::TryCreate(
     std::unique_ptr<FastBinaryNode>& general) {
   const SelectNode* select = general->lhs().slot_field();
@@ -161,7 +232,23 @@ std::unique_ptr<FieldConstCompareNode> FieldConstCompareNode::TryCreate(
     default:
       return nullptr;
   }
-  return std::unique_ptr<FieldConstCompareNode>(new FieldConstCompareNode(std::move(general)));
+  switch (general->op()) {
+#define PITBOSS_FIELD_CONST(OP) \
+  case FastOp::OP:              \
+    return std::make_unique<FieldConstCompareOpNode<FastOp::OP>>(std::move(general));
+    PITBOSS_FIELD_CONST(kLtInt)
+    PITBOSS_FIELD_CONST(kLeInt)
+    PITBOSS_FIELD_CONST(kGtInt)
+    PITBOSS_FIELD_CONST(kGeInt)
+    PITBOSS_FIELD_CONST(kEqInt)
+    PITBOSS_FIELD_CONST(kNeInt)
+    PITBOSS_FIELD_CONST(kEqString)
+    PITBOSS_FIELD_CONST(kNeString)
+#undef PITBOSS_FIELD_CONST
+    default:
+      break;
+  }
+  return nullptr;
 }
 
 FieldConstCompareNode::FieldConstCompareNode(std::unique_ptr<FastBinaryNode> general)
@@ -174,33 +261,18 @@ FieldConstCompareNode::FieldConstCompareNode(std::unique_ptr<FastBinaryNode> gen
   if (c.IsString()) string_constant_ = c.string_value();
 }
 
-Value FieldConstCompareNode::Eval(Frame& frame) const {
-  const Value& v = frame.slots[slot_];
-  if (v.IsMessage() && reader_->Matches(*v.message_value())) {
-    const google::protobuf::Message& m = *v.message_value();
-    switch (op_) {
-      case FastOp::kEqString:
-        return Value::Bool(StringEqual(reader_->RawString(m), string_constant_));
-      case FastOp::kNeString:
-        return Value::Bool(!StringEqual(reader_->RawString(m), string_constant_));
-      case FastOp::kLtInt:
-        return Value::Bool(reader_->Int64(m) < int_constant_);
-      case FastOp::kLeInt:
-        return Value::Bool(reader_->Int64(m) <= int_constant_);
-      case FastOp::kGtInt:
-        return Value::Bool(reader_->Int64(m) > int_constant_);
-      case FastOp::kGeInt:
-        return Value::Bool(reader_->Int64(m) >= int_constant_);
-      case FastOp::kEqInt:
-        return Value::Bool(reader_->Int64(m) == int_constant_);
-      case FastOp::kNeInt:
-        return Value::Bool(reader_->Int64(m) != int_constant_);
-      default:
-        break;
-    }
-  }
-  return general_->Eval(frame);
+bool FieldConstCompareNode::AppendKey(const KeyContext& context, std::string* out) const {
+  return general_->AppendKey(context, out);
 }
+
+bool NotNode::AppendKey(const KeyContext& context, std::string* out) const {
+  out->append("!(");
+  if (!arg_.AppendKey(context, out)) return false;
+  out->append(")");
+  return true;
+}
+
+void NotNode::CollectOperands(std::vector<Operand*>* out) { arg_.Collect(out); }
 
 Value NotNode::Eval(Frame& frame) const {
   const Value v = arg_.Eval(frame);
@@ -240,6 +312,15 @@ RepeatedSizeNode::RepeatedSizeNode(int64_t id, NodePtr select, const Overload* o
       select_(static_cast<const SelectNode*>(select_node_.get())),
       overload_(overload) {}
 
+bool RepeatedSizeNode::AppendKey(const KeyContext& context, std::string* out) const {
+  out->append("size<");
+  AppendPointerKey(overload_, out);
+  out->append(">(");
+  if (!select_node_->AppendKey(context, out)) return false;
+  out->append(")");
+  return true;
+}
+
 Value RepeatedSizeNode::Eval(Frame& frame) const {
   const Value& operand = frame.slots[select_->slot()];
   if (operand.IsMessage() && select_->reader().Matches(*operand.message_value())) {
@@ -278,6 +359,22 @@ InListNode::InListNode(int64_t id, NodePtr lhs, NodePtr rhs, const Overload* ove
   hashed_ = list->size() > kLinearInListMax;
   if (hashed_ && const_strings_) string_set_.insert(strings_.begin(), strings_.end());
   if (hashed_ && const_ints_) int_set_.insert(ints_.begin(), ints_.end());
+}
+
+bool InListNode::AppendKey(const KeyContext& context, std::string* out) const {
+  out->append("in<");
+  AppendPointerKey(overload_, out);
+  out->append(">(");
+  if (!lhs_.AppendKey(context, out)) return false;
+  out->append(",");
+  if (!rhs_.AppendKey(context, out)) return false;
+  out->append(")");
+  return true;
+}
+
+void InListNode::CollectOperands(std::vector<Operand*>* out) {
+  lhs_.Collect(out);
+  rhs_.Collect(out);
 }
 
 Value InListNode::Generic(const Value& a, const Value& b, Frame& frame) const {

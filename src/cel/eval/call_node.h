@@ -30,6 +30,8 @@ class CallNode final : public Node {
            std::vector<const Overload*> candidates);
   Value Eval(Frame& frame) const override;
   int64_t Size() const override;
+  bool AppendKey(const KeyContext& context, std::string* out) const override;
+  void CollectOperands(std::vector<Operand*>* out) override;
 
  private:
   Value Call(absl::Span<const Value> args, Frame& frame) const;
@@ -60,6 +62,8 @@ class FastBinaryNode final : public Node {
       : Node(id), op_(op), lhs_(std::move(lhs)), rhs_(std::move(rhs)), overload_(overload) {}
   Value Eval(Frame& frame) const override;
   int64_t Size() const override { return 1 + lhs_.Size() + rhs_.Size(); }
+  bool AppendKey(const KeyContext& context, std::string* out) const override;
+  void CollectOperands(std::vector<Operand*>* out) override;
 
   FastOp op() const { return op_; }
   const Operand& lhs() const { return lhs_; }
@@ -77,14 +81,15 @@ class FastBinaryNode final : public Node {
 // generated message, the most common rule leaf: one node, the field loaded
 // at its offset and compared inline. A variable holding anything else takes
 // the FastBinaryNode it was made from.
-class FieldConstCompareNode final : public Node {
+class FieldConstCompareNode : public Node {
  public:
-  // Null (and `general` left alone) unless `general` has that shape.
+  // Null (and `general` left alone) unless `general` has that shape. The
+  // node is of a subclass per operator (no switch per evaluation).
   static std::unique_ptr<FieldConstCompareNode> TryCreate(std::unique_ptr<FastBinaryNode>& general);
-  Value Eval(Frame& frame) const override;
   int64_t Size() const override { return general_->Size(); }
+  bool AppendKey(const KeyContext& context, std::string* out) const override;
 
- private:
+ protected:
   explicit FieldConstCompareNode(std::unique_ptr<FastBinaryNode> general);
 
   std::unique_ptr<FastBinaryNode> general_;
@@ -101,6 +106,8 @@ class NotNode final : public Node {
   NotNode(int64_t id, NodePtr arg) : Node(id), arg_(std::move(arg)) {}
   Value Eval(Frame& frame) const override;
   int64_t Size() const override { return 1 + arg_.Size(); }
+  bool AppendKey(const KeyContext& context, std::string* out) const override;
+  void CollectOperands(std::vector<Operand*>* out) override;
 
  private:
   Operand arg_;
@@ -119,6 +126,7 @@ class RepeatedSizeNode final : public Node {
   RepeatedSizeNode(int64_t id, NodePtr select, const Overload* overload);
   Value Eval(Frame& frame) const override;
   int64_t Size() const override { return 1 + select_node_->Size(); }
+  bool AppendKey(const KeyContext& context, std::string* out) const override;
 
  private:
   NodePtr select_node_;
@@ -136,6 +144,8 @@ class InListNode final : public Node {
   InListNode(int64_t id, NodePtr lhs, NodePtr rhs, const Overload* overload);
   Value Eval(Frame& frame) const override;
   int64_t Size() const override { return 1 + lhs_.Size() + rhs_.Size(); }
+  bool AppendKey(const KeyContext& context, std::string* out) const override;
+  void CollectOperands(std::vector<Operand*>* out) override;
   // Whether InListNode adds anything for this right-hand side.
   static bool Applies(const Node& rhs);
 

@@ -170,6 +170,7 @@ FieldReader FieldReader::Create(const Descriptor* descriptor, const FieldDescrip
   reader.field_ = field;
   reader.reflection_ = prototype->GetReflection();
   reader.type_ = &typeid(*prototype);
+  reader.vtable_ = VtableOf(*prototype);
   if (reader.kind_ == Kind::kMessage) {
     reader.default_sub_ =
         google::protobuf::MessageFactory::generated_factory()->GetPrototype(field->message_type());

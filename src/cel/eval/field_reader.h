@@ -22,6 +22,7 @@
 #define PITBOSS_SRC_CEL_EVAL_FIELD_READER_H_
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <typeinfo>
 
@@ -72,9 +73,13 @@ class FieldReader {
   const google::protobuf::Reflection* reflection() const { return reflection_; }
   bool repeated() const { return kind_ >= Kind::kRepeatedString; }
 
-  // Whether `m` is exactly of this reader's generated class.
+  // Whether `m` is exactly of this reader's generated class. First the
+  // object's vtable pointer against the class's (one load; objects of
+  // exactly one class share a vtable), then, should that differ (e.g. a
+  // vtable copy in another shared object), the typeid comparison.
   bool Matches(const google::protobuf::Message& m) const {
-    return type_ != nullptr && typeid(m) == *type_;
+    return (vtable_ != nullptr && VtableOf(m) == vtable_) ||
+           (type_ != nullptr && typeid(m) == *type_);
   }
 
   // Typed reads; `m` must match and the kind must fit.
@@ -131,6 +136,14 @@ class FieldReader {
   }
 
  private:
+  // The vtable pointer of a polymorphic object (the first word of a class
+  // with virtual functions and no virtual bases, as protobuf messages are).
+  static const void* VtableOf(const google::protobuf::Message& m) {
+    const void* vtable;
+    std::memcpy(&vtable, static_cast<const void*>(&m), sizeof vtable);
+    return vtable;
+  }
+
   template <typename T>
   const T& At(const google::protobuf::Message& m) const {
     return *reinterpret_cast<const T*>(reinterpret_cast<const char*>(&m) + offset_);
@@ -144,6 +157,7 @@ class FieldReader {
   const google::protobuf::FieldDescriptor* field_ = nullptr;
   const google::protobuf::Reflection* reflection_ = nullptr;
   const std::type_info* type_ = nullptr;
+  const void* vtable_ = nullptr;  // the generated class's (from its prototype)
   const google::protobuf::Message* default_sub_ = nullptr;  // kMessage: the field type's default
 };
 

@@ -11,6 +11,8 @@
 #define PITBOSS_SRC_CEL_EVAL_FRAME_H_
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "src/cel/common/eval_context.h"
 #include "src/cel/common/value.h"
@@ -18,6 +20,23 @@
 namespace pitboss {
 namespace cel {
 namespace eval_internal {
+
+class Operand;
+
+// The results of the subexpressions a cel::ProgramSet shares between its
+// programs, for one ProgramSet::Evaluate call: computed[i] says whether
+// values[i] holds the result of shared subexpression i yet.
+struct MemoTable {
+  Value* values = nullptr;
+  bool* computed = nullptr;
+};
+
+// What a structural key (Node::AppendKey) needs to know about the program
+// the node belongs to: per slot, the interned name of the declared variable
+// it holds (null for comprehension slots).
+struct KeyContext {
+  const std::vector<const std::string*>* slot_variables = nullptr;
+};
 
 struct Frame {
   EvalContext* ctx = nullptr;
@@ -30,6 +49,8 @@ struct Frame {
   int64_t steps_left = 0;
   int64_t iterations_left = 0;
   bool exhausted = false;
+  // Shared-subexpression results (ProgramSet evaluation); null otherwise.
+  MemoTable* memo = nullptr;
 };
 
 class Node {
@@ -44,6 +65,22 @@ class Node {
   virtual const Value* ConstantValue() const { return nullptr; }
   // Number of nodes in this subtree (the step cost of evaluating it once).
   virtual int64_t Size() const { return 1; }
+
+  // Appends a structural key of this subtree to `out`: two subtrees (of
+  // programs with the same descriptor pool and message factory) with equal
+  // keys evaluate to the same value on the same variable values, with no
+  // effect on the cost budget. False (and `out` in any state) when the
+  // subtree cannot be shared: it reads comprehension variables, runs a
+  // comprehension, resolves names at run time, or builds messages or maps.
+  virtual bool AppendKey(const KeyContext& context, std::string* out) const {
+    (void)context;
+    (void)out;
+    return false;
+  }
+  // Adds the operands of this subtree that could hold a shared
+  // subexpression (the inline operands of &&, ||, !, binary operators, in),
+  // outermost first. Not into comprehensions.
+  virtual void CollectOperands(std::vector<Operand*>* out) { (void)out; }
 
   int64_t id() const { return id_; }
 

@@ -1,6 +1,8 @@
 // Node evaluation (see nodes.h).
 #include "src/cel/eval/nodes.h"
 
+#include <cstring>
+#include <new>
 #include <utility>
 
 #include "absl/container/inlined_vector.h"
@@ -49,6 +51,96 @@ bool StrictPropagate(absl::Span<const Value> args, EvalContext& ctx, Value* out)
     return true;
   }
   return false;
+}
+
+void AppendPointerKey(const void* p, std::string* out) {
+  absl::StrAppend(out, absl::Hex(reinterpret_cast<uintptr_t>(p)), ";");
+}
+
+bool AppendConstantKey(const Value& v, std::string* out) {
+  switch (v.kind()) {
+    case ValueKind::kNull:
+      out->append("n;");
+      return true;
+    case ValueKind::kBool:
+      out->append(v.bool_value() ? "b1;" : "b0;");
+      return true;
+    case ValueKind::kInt:
+      absl::StrAppend(out, "i", v.int_value(), ";");
+      return true;
+    case ValueKind::kUint:
+      absl::StrAppend(out, "u", v.uint_value(), ";");
+      return true;
+    case ValueKind::kDouble: {
+      uint64_t bits;
+      const double d = v.double_value();
+      std::memcpy(&bits, &d, sizeof bits);
+      absl::StrAppend(out, "d", bits, ";");
+      return true;
+    }
+    case ValueKind::kString:
+    case ValueKind::kBytes:
+    case ValueKind::kType: {
+      // Length-prefixed: no content can imitate the next key part.
+      const absl::string_view text =
+          v.IsType() ? v.type_value() : v.IsBytes() ? v.bytes_value() : v.string_value();
+      absl::StrAppend(out, v.IsString() ? "s" : v.IsBytes() ? "y" : "t", text.size(), ":");
+      out->append(text.data(), text.size());
+      return true;
+    }
+    case ValueKind::kList: {
+      // Elements of a planned constant list are stored values: reading them
+      // allocates nothing.
+      google::protobuf::Arena scratch;
+      EvalContext ctx(&scratch);
+      const ListValue* list = v.list_value();
+      absl::StrAppend(out, "[", list->size(), ":");
+      for (size_t i = 0; i < list->size(); ++i) {
+        if (!AppendConstantKey(list->Get(i, ctx), out)) return false;
+      }
+      out->append("]");
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+bool ConstNode::AppendKey(const KeyContext&, std::string* out) const {
+  return AppendConstantKey(value_, out);
+}
+
+bool SlotNode::AppendKey(const KeyContext& context, std::string* out) const {
+  const std::vector<const std::string*>& vars = *context.slot_variables;
+  if (slot_ < 0 || static_cast<size_t>(slot_) >= vars.size() || vars[slot_] == nullptr) {
+    return false;  // a comprehension variable
+  }
+  out->append("v");
+  AppendPointerKey(vars[slot_], out);
+  return true;
+}
+
+void SelectNode::AppendSelectionKey(std::string* out) const {
+  absl::StrAppend(out, test_only_ ? "has." : ".", field_.size(), ":", field_);
+  AppendPointerKey(descriptor_, out);
+  AppendPointerKey(field_descriptor_, out);
+}
+
+bool SelectNode::AppendKey(const KeyContext& context, std::string* out) const {
+  if (operand_ == nullptr) return false;
+  out->append("S(");
+  if (!operand_->AppendKey(context, out)) return false;
+  AppendSelectionKey(out);
+  out->append(")");
+  return true;
+}
+
+bool SelectChainNode::AppendKey(const KeyContext& context, std::string* out) const {
+  out->append("S(");
+  if (!root_->AppendKey(context, out)) return false;
+  for (const auto& step : steps_) step->AppendSelectionKey(out);
+  out->append(")");
+  return true;
 }
 
 SelectNode::SelectNode(int64_t id, NodePtr operand, std::string field, bool test_only,
@@ -153,6 +245,81 @@ Value NameNode::Eval(Frame& frame) const {
 
 // The definition's && with commutative absorption: false wins over errors and
 // unknowns on either side; then unknowns (merged) win over errors.
+Value Operand::EvalMemo(Frame& frame) const {
+  // Not computed yet in this call (Eval checked), or no memo table.
+  MemoTable* memo = frame.memo;
+  if (memo == nullptr) return node_->Eval(frame);
+  Value v = node_->Eval(frame);
+  // Unknowns name the expression ids of the program that made them, so they
+  // are not shared; every other result is the same for every program.
+  if (!v.IsUnknown()) {
+    new (&memo->values[memo_index_]) Value(v);
+    memo->computed[memo_index_] = true;
+  }
+  return v;
+}
+
+namespace {
+
+bool AppendBinaryKey(const char* tag, const Operand& lhs, const Operand& rhs,
+                     const KeyContext& context, std::string* out) {
+  out->append(tag);
+  out->append("(");
+  if (!lhs.AppendKey(context, out)) return false;
+  out->append(",");
+  if (!rhs.AppendKey(context, out)) return false;
+  out->append(")");
+  return true;
+}
+
+}  // namespace
+
+bool AndNode::AppendKey(const KeyContext& context, std::string* out) const {
+  return AppendBinaryKey("&&", lhs_, rhs_, context, out);
+}
+
+void AndNode::CollectOperands(std::vector<Operand*>* out) {
+  lhs_.Collect(out);
+  rhs_.Collect(out);
+}
+
+bool OrNode::AppendKey(const KeyContext& context, std::string* out) const {
+  return AppendBinaryKey("||", lhs_, rhs_, context, out);
+}
+
+void OrNode::CollectOperands(std::vector<Operand*>* out) {
+  lhs_.Collect(out);
+  rhs_.Collect(out);
+}
+
+bool ConditionalNode::AppendKey(const KeyContext& context, std::string* out) const {
+  out->append("?:(");
+  if (!cond_->AppendKey(context, out)) return false;
+  out->append(",");
+  if (!then_->AppendKey(context, out)) return false;
+  out->append(",");
+  if (!otherwise_->AppendKey(context, out)) return false;
+  out->append(")");
+  return true;
+}
+
+void ConditionalNode::CollectOperands(std::vector<Operand*>* out) {
+  cond_->CollectOperands(out);
+  then_->CollectOperands(out);
+  otherwise_->CollectOperands(out);
+}
+
+bool ListNode::AppendKey(const KeyContext& context, std::string* out) const {
+  absl::StrAppend(out, "L", elements_.size(), "(");
+  for (size_t i = 0; i < elements_.size(); ++i) {
+    out->append(optional_[i] ? "?" : "");
+    if (!elements_[i]->AppendKey(context, out)) return false;
+    out->append(",");
+  }
+  out->append(")");
+  return true;
+}
+
 Value AndNode::Eval(Frame& frame) const {
   Value lhs = lhs_.Eval(frame);
   if (lhs.IsBool() && !lhs.bool_value()) return lhs;

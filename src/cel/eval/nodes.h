@@ -14,6 +14,7 @@
 #include <typeinfo>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/types/span.h"
 #include "google/protobuf/descriptor.h"
 #include "src/cel/common/value.h"
@@ -39,6 +40,7 @@ class ConstNode final : public Node {
   ConstNode(int64_t id, Value value) : Node(id), value_(value) {}
   Value Eval(Frame&) const override { return value_; }
   const Value* ConstantValue() const override { return &value_; }
+  bool AppendKey(const KeyContext& context, std::string* out) const override;
 
  private:
   Value value_;
@@ -49,6 +51,7 @@ class SlotNode final : public Node {
  public:
   SlotNode(int64_t id, int slot) : Node(id), slot_(slot) {}
   Value Eval(Frame& frame) const override { return frame.slots[slot_]; }
+  bool AppendKey(const KeyContext& context, std::string* out) const override;
   int slot() const { return slot_; }
 
  private:
@@ -69,6 +72,10 @@ class SelectNode final : public Node {
     return Apply(operand_->Eval(frame), frame);
   }
   int64_t Size() const override { return 1 + (operand_ != nullptr ? operand_->Size() : 0); }
+  bool AppendKey(const KeyContext& context, std::string* out) const override;
+  // The selection part of the key (field, kind of access), without the
+  // operand.
+  void AppendSelectionKey(std::string* out) const;
 
   // Applies the selection to an already evaluated operand.
   Value Apply(const Value& operand, Frame& frame) const {
@@ -112,6 +119,7 @@ class SelectChainNode final : public Node {
   SelectChainNode(int64_t id, NodePtr root, std::vector<std::unique_ptr<SelectNode>> steps);
   Value Eval(Frame& frame) const override;
   int64_t Size() const override { return root_->Size() + static_cast<int64_t>(steps_.size()); }
+  bool AppendKey(const KeyContext& context, std::string* out) const override;
 
  private:
   NodePtr root_;
@@ -129,7 +137,7 @@ class Operand {
   Operand(Operand&&) = default;
   Operand& operator=(Operand&&) = default;
 
-  Value Eval(Frame& frame) const {
+  ABSL_ATTRIBUTE_ALWAYS_INLINE Value Eval(Frame& frame) const {
     switch (kind_) {
       case Kind::kConst:
         return value_;
@@ -137,6 +145,11 @@ class Operand {
         return frame.slots[slot_];
       case Kind::kSlotField:
         return select_->EvalFromSlot(frame);
+      case Kind::kMemo:
+        if (frame.memo != nullptr && frame.memo->computed[memo_index_]) {
+          return frame.memo->values[memo_index_];
+        }
+        return EvalMemo(frame);
       case Kind::kNode:
         break;
     }
@@ -147,12 +160,39 @@ class Operand {
   // The field read of a variable, or null.
   const SelectNode* slot_field() const { return kind_ == Kind::kSlotField ? select_ : nullptr; }
   const Node& node() const { return *node_; }
+  Node* mutable_node() { return node_.get(); }
   int64_t Size() const { return node_->Size(); }
 
+  // Whether the operand is a general node (not a constant, slot or
+  // variable field read): what a ProgramSet may share.
+  bool is_node() const { return kind_ == Kind::kNode || kind_ == Kind::kMemo; }
+  // Makes the operand read shared subexpression `index` of Frame::memo when
+  // there is one (computing and recording it the first time); without a
+  // memo table it evaluates as before. Only for is_node() operands; called
+  // before the program is evaluated concurrently.
+  void SetMemoIndex(uint32_t index) {
+    kind_ = Kind::kMemo;
+    memo_index_ = index;
+  }
+  // -1 unless SetMemoIndex was called.
+  int64_t memo_index() const { return kind_ == Kind::kMemo ? static_cast<int64_t>(memo_index_) : -1; }
+
+  // Operand-level helpers for the nodes' AppendKey / CollectOperands.
+  bool AppendKey(const KeyContext& context, std::string* out) const {
+    return node_->AppendKey(context, out);
+  }
+  void Collect(std::vector<Operand*>* out) {
+    out->push_back(this);
+    node_->CollectOperands(out);
+  }
+
  private:
-  enum class Kind : uint8_t { kConst, kSlot, kSlotField, kNode };
+  Value EvalMemo(Frame& frame) const;
+
+  enum class Kind : uint8_t { kConst, kSlot, kSlotField, kNode, kMemo };
   Kind kind_ = Kind::kNode;
   int slot_ = 0;
+  uint32_t memo_index_ = 0;
   Value value_;
   const SelectNode* select_ = nullptr;
   NodePtr node_;
@@ -185,6 +225,9 @@ class AndNode final : public Node {
       : Node(id), lhs_(std::move(lhs)), rhs_(std::move(rhs)) {}
   Value Eval(Frame& frame) const override;
   int64_t Size() const override { return 1 + lhs_.Size() + rhs_.Size(); }
+  const Operand& lhs() const { return lhs_; }
+  bool AppendKey(const KeyContext& context, std::string* out) const override;
+  void CollectOperands(std::vector<Operand*>* out) override;
 
  private:
   Operand lhs_, rhs_;
@@ -196,6 +239,8 @@ class OrNode final : public Node {
       : Node(id), lhs_(std::move(lhs)), rhs_(std::move(rhs)) {}
   Value Eval(Frame& frame) const override;
   int64_t Size() const override { return 1 + lhs_.Size() + rhs_.Size(); }
+  bool AppendKey(const KeyContext& context, std::string* out) const override;
+  void CollectOperands(std::vector<Operand*>* out) override;
 
  private:
   Operand lhs_, rhs_;
@@ -210,6 +255,8 @@ class ConditionalNode final : public Node {
   int64_t Size() const override {
     return 1 + cond_->Size() + then_->Size() + otherwise_->Size();
   }
+  bool AppendKey(const KeyContext& context, std::string* out) const override;
+  void CollectOperands(std::vector<Operand*>* out) override;
 
  private:
   NodePtr cond_, then_, otherwise_;
@@ -245,6 +292,7 @@ class ListNode final : public Node {
       : Node(id), elements_(std::move(elements)), optional_(std::move(optional)) {}
   Value Eval(Frame& frame) const override;
   int64_t Size() const override;
+  bool AppendKey(const KeyContext& context, std::string* out) const override;
 
  private:
   std::vector<NodePtr> elements_;
@@ -300,6 +348,12 @@ class ComprehensionNode final : public Node {
   NodePtr range_, accu_init_, loop_condition_, loop_step_, result_;
   int64_t body_cost_;
 };
+
+// Structural-key helpers (Node::AppendKey).
+void AppendPointerKey(const void* p, std::string* out);
+// A constant's key: kind and content (primitive values and lists of them);
+// false for other constants.
+bool AppendConstantKey(const Value& v, std::string* out);
 
 // Error values used by the evaluator (the definition's wording where it has
 // one).

@@ -57,7 +57,17 @@ class Planner {
         registry_(registry),
         options_(options),
         program_(program),
-        fold_ctx_(program->constants_arena.get(), program->pool, program->factory) {}
+        fold_ctx_(program->constants_arena.get(), program->pool, program->factory) {
+    // Declared variables first, in the environment's order (see
+    // PlannerOptions::variable_order).
+    if (checked_ != nullptr && !options.variable_order.empty() &&
+        options.variable_order.size() <= static_cast<size_t>(ProgramImpl::kInlineSlots)) {
+      for (const std::string& name : options.variable_order) {
+        if (layout_slots_.emplace(name, program_->num_slots).second) ++program_->num_slots;
+      }
+      program_->layout_slots = program_->num_slots;
+    }
+  }
 
   absl::StatusOr<NodePtr> Plan(const Expr& e) {
     switch (e.kind()) {
@@ -101,7 +111,8 @@ class Planner {
   int VariableSlot(const std::string& name, int64_t id) {
     auto it = var_slots_.find(name);
     if (it != var_slots_.end()) return it->second;
-    int slot = NewSlot();
+    auto layout = layout_slots_.find(name);
+    int slot = layout != layout_slots_.end() ? layout->second : NewSlot();
     var_slots_[name] = slot;
     program_->variable_slots.push_back(
         ProgramImpl::Variable{name, InternVariableName(name), slot, id,
@@ -520,6 +531,7 @@ class Planner {
   ProgramImpl* program_;
   EvalContext fold_ctx_;
   absl::flat_hash_map<std::string, int> var_slots_;
+  absl::flat_hash_map<std::string, int> layout_slots_;  // variable_order
   std::vector<std::pair<std::string, int>> locals_;
 };
 

@@ -12,6 +12,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "google/protobuf/descriptor.h"
@@ -34,6 +36,12 @@ FunctionDecl MapInsertDecl();
 
 struct PlannerOptions {
   bool fold_constants = true;
+  // The environment's declared variables in declaration order. A checked
+  // program then gives declared variable i slot i (comprehension slots
+  // follow), so programs of one environment share one slot layout and a
+  // ProgramSet binds each variable once per call for all of them. Only used
+  // when there are at most ProgramImpl::kInlineSlots names.
+  std::vector<std::string> variable_order;
   int64_t max_steps = 0;       // 0: unlimited
   int64_t max_iterations = 0;  // 0: unlimited
 };

@@ -46,6 +46,12 @@ void ProgramImpl::FinishPlanning() {
   for (int slot = 0; slot < num_slots; ++slot) {
     if (!is_variable[slot]) local_slots.push_back(slot);
   }
+  comprehension_slots.clear();
+  for (int slot : local_slots) {
+    if (slot >= layout_slots) comprehension_slots.push_back(slot);
+  }
+  slot_variables.assign(num_slots, nullptr);
+  for (const Variable& var : variable_slots) slot_variables[var.slot] = var.key;
 }
 
 const Activation::Entry* FindEntry(const Activation& activation, const std::string* key,
@@ -76,11 +82,10 @@ absl::StatusOr<Value> ProgramImpl::Evaluate(const Activation& activation,
 }
 
 Value ProgramImpl::Run(const Activation::Entry* const* entries, const uint32_t* index,
-                       EvalContext& ctx) const {
+                       EvalContext& ctx, MemoTable* memo) const {
   // Slots on the stack for the common case (few variables, shallow
   // comprehension nesting). Variable slots are written below; the others
   // (comprehension variables) start as null.
-  constexpr int kInlineSlots = 8;
   alignas(Value) unsigned char inline_storage[kInlineSlots * sizeof(Value)];
   bool inline_bound[kInlineSlots];
   std::unique_ptr<Value[]> heap_slots;
@@ -121,6 +126,7 @@ Value ProgramImpl::Run(const Activation::Entry* const* entries, const uint32_t* 
   frame.ctx = &ctx;
   frame.slots = slots;
   frame.bound = bound;
+  frame.memo = memo;
   constexpr int64_t kUnlimited = std::numeric_limits<int64_t>::max();
   frame.steps_left = max_steps > 0 ? max_steps : kUnlimited;
   frame.iterations_left = max_iterations > 0 ? max_iterations : kUnlimited;

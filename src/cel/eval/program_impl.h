@@ -42,6 +42,9 @@ class ProgramImpl {
  public:
   ProgramImpl() = default;
 
+  // Slots on the stack in Run up to this many.
+  static constexpr int kInlineSlots = 16;
+
   absl::StatusOr<Value> Evaluate(const Activation& activation,
                                  google::protobuf::Arena* arena) const;
   // Called by the planner once variable_slots is final.
@@ -49,8 +52,10 @@ class ProgramImpl {
 
   // Evaluates with the activation entries already found: variable i's entry
   // is entries[index[i]] (entries[i] when index is null; null: unbound).
+  // `memo`: the shared-subexpression results of a ProgramSet evaluation,
+  // or null.
   Value Run(const Activation::Entry* const* entries, const uint32_t* index,
-            EvalContext& ctx) const;
+            EvalContext& ctx, MemoTable* memo = nullptr) const;
 
   // Set by the planner.
   std::unique_ptr<Node> root;
@@ -70,6 +75,16 @@ class ProgramImpl {
   bool needs_bound = false;
   // The slots that are not declared variables (set by FinishPlanning).
   std::vector<int> local_slots;
+  // Per slot: the interned name of the declared variable it holds, null for
+  // comprehension slots (set by FinishPlanning; for Node::AppendKey).
+  std::vector<const std::string*> slot_variables;
+  // Slots [0, layout_slots) belong to the environment's declared variables
+  // in declaration order (PlannerOptions::variable_order), whether this
+  // program reads them or not; 0 when planned without that layout.
+  int layout_slots = 0;
+  // The comprehension slots (local_slots without the layout's unread
+  // variable slots; set by FinishPlanning).
+  std::vector<int> comprehension_slots;
   int64_t max_steps = 0;               // 0: unlimited
   int64_t max_iterations = 0;          // 0: unlimited
   CelType result_type;
