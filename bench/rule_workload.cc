@@ -231,6 +231,28 @@ absl::StatusOr<std::vector<RuleInput>> LoadEvents(const std::string& path, size_
   return events;
 }
 
+absl::StatusOr<ArenaEvents> LoadEventsInArena(const std::string& path, size_t limit) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  ArenaEvents out;
+  out.arena = std::make_unique<google::protobuf::Arena>();
+  std::string line;
+  size_t line_number = 0;
+  RuleInput parsed;  // heap scratch: the parser's temporaries stay out of the arena
+  while ((limit == 0 || out.events.size() < limit) && std::getline(in, line)) {
+    ++line_number;
+    if (line.empty()) continue;
+    absl::Status status = ParseEvent(line, &parsed);
+    if (!status.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ":", line_number, ": ", status.message()));
+    }
+    RuleInput* event = google::protobuf::Arena::CreateMessage<RuleInput>(out.arena.get());
+    event->CopyFrom(parsed);
+    out.events.push_back(event);
+  }
+  return out;
+}
+
 absl::StatusOr<std::unique_ptr<CelRules>> CelRules::Create(absl::Span<const Rule> rules) {
   std::unique_ptr<CelRules> out(new CelRules());
   out->env_.options().require_bool_result = true;
@@ -253,6 +275,17 @@ absl::StatusOr<std::unique_ptr<CelRules>> CelRules::Create(absl::Span<const Rule
 }
 
 void CelRules::PrepareEvents(absl::Span<const RuleInput> inputs) {
+  activations_.clear();
+  activations_.resize(inputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    activations_[i].BindMessage("event", &inputs[i].event());
+    activations_[i].BindMessage("account", &inputs[i].account());
+    activations_[i].BindMessage("device", &inputs[i].device());
+    activations_[i].BindMessage("ip", &inputs[i].ip());
+  }
+}
+
+void CelRules::PrepareEvents(const ArenaEvents& inputs) {
   activations_.clear();
   activations_.resize(inputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {

@@ -4,10 +4,12 @@
 #include "bench/rule_workload.h"
 
 #include <cstdint>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "tests/matchers.h"
 
@@ -62,6 +64,53 @@ TEST(RuleWorkloadTest, ParsesRulesAndEvents) {
   EXPECT_EQ(input.event().amount(), 5);
   EXPECT_EQ(input.account().devices(0), "d1");
   EXPECT_TRUE(input.ip().is_proxy());
+}
+
+// LoadEventsInArena reads the same messages as LoadEvents (in one arena),
+// and both engines fire the same on them; a bad line is named.
+TEST(RuleWorkloadTest, ArenaEventsEqualHeapEvents) {
+  const std::vector<RuleInput> synthetic = SyntheticEvents(300, 5);
+  const std::string path = ::testing::TempDir() + "/rule_workload_events.jsonl";
+  {
+    std::ofstream out(path);
+    google::protobuf::util::JsonPrintOptions options;
+    options.always_print_primitive_fields = true;
+    for (const RuleInput& input : synthetic) {
+      std::string line;
+      ASSERT_TRUE(google::protobuf::util::MessageToJsonString(input, &line, options).ok());
+      out << line << "\n";
+    }
+  }
+  absl::StatusOr<std::vector<RuleInput>> heap = LoadEvents(path, 0);
+  ASSERT_THAT(heap, IsOk());
+  absl::StatusOr<ArenaEvents> arena = LoadEventsInArena(path, 0);
+  ASSERT_THAT(arena, IsOk());
+  ASSERT_EQ(arena->size(), synthetic.size());
+  ASSERT_EQ(heap->size(), synthetic.size());
+  absl::StatusOr<std::unique_ptr<CelRules>> cel = CelRules::Create(AllRules());
+  ASSERT_THAT(cel, IsOk());
+  (*cel)->PrepareEvents(*arena);
+  absl::StatusOr<std::unique_ptr<HandwrittenRules>> hand = HandwrittenRules::Create(AllRules());
+  ASSERT_THAT(hand, IsOk());
+  for (size_t i = 0; i < synthetic.size(); ++i) {
+    EXPECT_EQ((*arena)[i].GetArena(), arena->arena.get());
+    EXPECT_EQ((*arena)[i].SerializeAsString(), synthetic[i].SerializeAsString()) << i;
+    EXPECT_EQ((*heap)[i].SerializeAsString(), synthetic[i].SerializeAsString()) << i;
+    std::vector<uint32_t> c(24, 0), h(24, 0);
+    ASSERT_TRUE((*cel)->Evaluate(i, (*arena)[i], c.data())) << (*cel)->last_error();
+    ASSERT_TRUE((*hand)->Evaluate(i, (*arena)[i], h.data()));
+    EXPECT_EQ(c, h) << i;
+  }
+  absl::StatusOr<ArenaEvents> limited = LoadEventsInArena(path, 7);
+  ASSERT_THAT(limited, IsOk());
+  EXPECT_EQ(limited->size(), 7u);
+  {
+    std::ofstream out(path, std::ios::app);
+    out << R"({"event":{"colour":"red"}})" << "\n";
+  }
+  EXPECT_THAT(LoadEventsInArena(path, 0),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(":301:")));
+  EXPECT_THAT(LoadEventsInArena(path + ".missing", 0), StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST(RuleWorkloadTest, RejectsBadInput) {

@@ -8,7 +8,8 @@
 //   {"engine","version","rules","events","ns_per_event","fired":{...},
 //    "cpu_ns_per_event", "input":"..."}
 // Before timing, every JSON event is converted to the typed protobuf message
-// pitboss.bench.RuleInput (bench/rulebench.proto) and every rule is compiled
+// pitboss.bench.RuleInput (bench/rulebench.proto), built in one arena event
+// after event (both engines read the same messages), and every rule is compiled
 // once; then one untimed validation pass (every result must be a bool, else
 // exit 1), one warm-up pass and N timed passes (default 5, steady_clock), each
 // evaluating every rule on every event on one thread and counting the trues.
@@ -94,8 +95,8 @@ int RunRulebenchCommand(const std::vector<std::string>& args, std::istream&, std
 
   absl::StatusOr<std::vector<bench::Rule>> rules = bench::LoadRules(flags->Get("rules"));
   if (!rules.ok()) return fail(rules.status().message());
-  absl::StatusOr<std::vector<bench::RuleInput>> events =
-      bench::LoadEvents(flags->Get("events"), limit);
+  absl::StatusOr<bench::ArenaEvents> events =
+      bench::LoadEventsInArena(flags->Get("events"), limit);
   if (!events.ok()) return fail(events.status().message());
   if (events->empty()) return fail("no events");
 
@@ -159,7 +160,7 @@ int RunRulebenchCommand(const std::vector<std::string>& args, std::istream&, std
   absl::StrAppend(&line, "},\"cpu_ns_per_event\":",
                   absl::StrFormat("%.1f", MedianPerEvent(cpu_times, n)),
                   ",\"input\":\"JSON events converted before timing to the typed protobuf message "
-                  "pitboss.bench.RuleInput (bench/rulebench.proto)\"}");
+                  "pitboss.bench.RuleInput (bench/rulebench.proto), in one arena\"}");
   out << line << std::endl;
   return 0;
 }
