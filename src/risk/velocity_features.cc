@@ -43,28 +43,21 @@ constexpr std::array<MetricTarget, 14> kMetricTargets = {{
 // A 15-minute burst: the 1 h window's last three 5-minute buckets.
 constexpr int kBurstBuckets = 3;
 
+// The four windows of one metric, all from one pass over its series.
 absl::Status FillWindows(const v1::VelocityCounters& counters, v1::VelocityMetric metric,
                          absl::Time now, v1::WindowedTotals& out) {
   PITBOSS_ASSIGN_OR_RETURN(
-      domain::VelocityTotals h1,
-      domain::QueryVelocity(counters, metric, v1::VELOCITY_WINDOW_1H, now));
-  PITBOSS_ASSIGN_OR_RETURN(
-      domain::VelocityTotals h24,
-      domain::QueryVelocity(counters, metric, v1::VELOCITY_WINDOW_24H, now));
-  PITBOSS_ASSIGN_OR_RETURN(
-      domain::VelocityTotals d7,
-      domain::QueryVelocity(counters, metric, v1::VELOCITY_WINDOW_7D, now));
-  PITBOSS_ASSIGN_OR_RETURN(
-      domain::VelocityTotals d30,
-      domain::QueryVelocity(counters, metric, v1::VELOCITY_WINDOW_30D, now));
-  out.set_count_1h(h1.count);
-  out.set_count_24h(h24.count);
-  out.set_count_7d(d7.count);
-  out.set_count_30d(d30.count);
-  out.set_sum_1h(h1.sum_minor_units);
-  out.set_sum_24h(h24.sum_minor_units);
-  out.set_sum_7d(d7.sum_minor_units);
-  out.set_sum_30d(d30.sum_minor_units);
+      const auto totals,
+      domain::QueryVelocitySeries(domain::FindVelocitySeries(counters, metric), now));
+  // VelocityWindowSpecs order: 1 h, 24 h, 7 d, 30 d.
+  out.set_count_1h(totals[0].count);
+  out.set_count_24h(totals[1].count);
+  out.set_count_7d(totals[2].count);
+  out.set_count_30d(totals[3].count);
+  out.set_sum_1h(totals[0].sum_minor_units);
+  out.set_sum_24h(totals[1].sum_minor_units);
+  out.set_sum_7d(totals[2].sum_minor_units);
+  out.set_sum_30d(totals[3].sum_minor_units);
   return absl::OkStatus();
 }
 

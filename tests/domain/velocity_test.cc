@@ -7,6 +7,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/domain/velocity_legacy_layout.h"
 #include "tests/matchers.h"
 
 namespace pitboss {
@@ -80,12 +81,135 @@ TEST(VelocityTest, StorageStaysBounded) {
     ASSERT_THAT(RecordVelocity(&c, m, 1, kT0 + absl::Minutes(7 * i)), IsOk());
   }
   ASSERT_EQ(c.series_size(), 1);
-  for (const v1::VelocityWindowCounter& w : c.series(0).windows()) {
-    int64_t count = 0;
-    for (const v1::VelocityBucket& b : w.buckets()) count += b.count();
-    EXPECT_EQ(count, w.count());  // running totals match the buckets kept
-    EXPECT_LE(w.buckets_size(), 30);
+  const v1::VelocitySeries& series = c.series(0);
+  EXPECT_EQ(series.windows_size(), 0);  // compact layout only
+  ASSERT_EQ(series.window_bucket_count_size(), 4);
+  int total = 0;
+  for (int w = 0; w < 4; ++w) {
+    EXPECT_LE(series.window_bucket_count(w), VelocityWindowSpecs()[w].bucket_count);
+    total += series.window_bucket_count(w);
   }
+  EXPECT_EQ(series.bucket_index_delta_size(), total);
+  EXPECT_EQ(series.bucket_count_size(), total);
+  EXPECT_EQ(series.bucket_sum_size(), total);
+  // Every window's count is the number of events in its reach.
+  const absl::Time now = kT0 + absl::Minutes(7 * 4999);
+  for (const VelocityWindowSpec& spec : VelocityWindowSpecs()) {
+    const int64_t current = absl::ToUnixSeconds(now) / spec.granularity_seconds;
+    int64_t expected = 0;
+    for (int i = 0; i < 5000; ++i) {
+      const int64_t index =
+          absl::ToUnixSeconds(kT0 + absl::Minutes(7 * i)) / spec.granularity_seconds;
+      expected += index > current - spec.bucket_count;
+    }
+    EXPECT_EQ(Query(c, spec.window, now, m).count, expected);
+    EXPECT_EQ(Query(c, spec.window, now, m).sum_minor_units, expected);
+  }
+}
+
+TEST(VelocityTest, CountOnlyMetricsStoreNoSums) {
+  v1::VelocityCounters c;
+  const auto m = v1::VELOCITY_METRIC_LOGIN_FAILED;
+  ASSERT_THAT(RecordVelocity(&c, m, 0, kT0), IsOk());
+  ASSERT_THAT(RecordVelocity(&c, m, 0, kT0 + absl::Hours(3)), IsOk());
+  ASSERT_EQ(c.series_size(), 1);
+  EXPECT_EQ(c.series(0).bucket_sum_size(), 0);
+  EXPECT_EQ(c.series(0).bucket_count_size(), 1 + 2 + 1 + 1);  // 1 h keeps only the last
+  EXPECT_EQ(Query(c, v1::VELOCITY_WINDOW_24H, kT0 + absl::Hours(3), m).count, 2);
+  // A metric with money keeps them.
+  ASSERT_THAT(RecordVelocity(&c, v1::VELOCITY_METRIC_WAGER_STAKE, 0, kT0), IsOk());
+  ASSERT_THAT(RecordVelocity(&c, v1::VELOCITY_METRIC_WAGER_STAKE, 7, kT0), IsOk());
+  EXPECT_EQ(c.series(1).bucket_sum_size(), 4);
+}
+
+// Random streams with random query times, recorded in the compact layout; the
+// same counters in the legacy layout answer the same, and recording one more
+// event into the legacy counters gives exactly the compact counters' bytes.
+TEST(VelocityTest, LegacyLayoutReadsAndUpgradesToTheSameAnswers) {
+  std::mt19937_64 rng(7);
+  const v1::VelocityMetric metrics[] = {v1::VELOCITY_METRIC_WAGER_STAKE,
+                                        v1::VELOCITY_METRIC_LOGIN_FAILED,
+                                        v1::VELOCITY_METRIC_DEPOSIT_COMPLETED};
+  for (int round = 0; round < 10; ++round) {
+    v1::VelocityCounters compact;
+    absl::Time t = kT0;
+    for (int i = 0; i < 200; ++i) {
+      t += absl::Seconds(static_cast<int64_t>(rng() % 30000));
+      const v1::VelocityMetric m = metrics[rng() % 3];
+      const int64_t amount = m == v1::VELOCITY_METRIC_LOGIN_FAILED ? 0 : rng() % 5000;
+      // Sometimes out of order (up to 2 days back).
+      const absl::Time at = rng() % 5 == 0 ? t - absl::Seconds(rng() % 172800) : t;
+      ASSERT_THAT(RecordVelocity(&compact, m, amount, at), IsOk());
+    }
+    const v1::VelocityCounters legacy = testing::ToLegacyVelocityLayout(compact);
+    ASSERT_GT(legacy.series(0).windows_size(), 0);
+    for (int q = 0; q < 40; ++q) {
+      const absl::Time now = t + absl::Seconds(static_cast<int64_t>(rng() % 3000000)) -
+                             absl::Seconds(1500000);
+      for (const v1::VelocityMetric m : metrics) {
+        for (const VelocityWindowSpec& spec : VelocityWindowSpecs()) {
+          const VelocityTotals a = Query(compact, spec.window, now, m);
+          const VelocityTotals b = Query(legacy, spec.window, now, m);
+          ASSERT_EQ(a.count, b.count);
+          ASSERT_EQ(a.sum_minor_units, b.sum_minor_units);
+        }
+      }
+    }
+    v1::VelocityCounters upgraded = legacy;
+    v1::VelocityCounters expected = compact;
+    ASSERT_THAT(RecordVelocity(&upgraded, v1::VELOCITY_METRIC_SUPPORT_CALL, 0, t), IsOk());
+    ASSERT_THAT(RecordVelocity(&expected, v1::VELOCITY_METRIC_SUPPORT_CALL, 0, t), IsOk());
+    EXPECT_EQ(upgraded.SerializeAsString(), expected.SerializeAsString());
+    // UpgradeLegacyVelocity alone: same bytes as the compact counters.
+    v1::VelocityCounters converted = legacy;
+    absl::StatusOr<int> rewritten = UpgradeLegacyVelocity(&converted);
+    ASSERT_THAT(rewritten, IsOk());
+    EXPECT_EQ(*rewritten, compact.series_size());
+    EXPECT_EQ(converted.SerializeAsString(), compact.SerializeAsString());
+    rewritten = UpgradeLegacyVelocity(&converted);
+    ASSERT_THAT(rewritten, IsOk());
+    EXPECT_EQ(*rewritten, 0);
+  }
+}
+
+TEST(VelocityTest, RejectsMalformedCountersAndLeavesThemUnchanged) {
+  const auto m = v1::VELOCITY_METRIC_WAGER_STAKE;
+  v1::VelocityCounters good;
+  ASSERT_THAT(RecordVelocity(&good, m, 5, kT0), IsOk());
+  ASSERT_THAT(RecordVelocity(&good, m, 5, kT0 + absl::Hours(2)), IsOk());
+
+  v1::VelocityCounters short_arrays = good;
+  short_arrays.mutable_series(0)->mutable_bucket_count()->RemoveLast();
+  v1::VelocityCounters bad_window = good;
+  bad_window.mutable_series(0)->set_window_bucket_count(0, 13);  // 1 h holds 12
+  v1::VelocityCounters decreasing = good;
+  // The 24 h window holds buckets 1 and 2 (the 1 h window only the newest).
+  ASSERT_EQ(good.series(0).window_bucket_count(1), 2);
+  decreasing.mutable_series(0)->set_bucket_index_delta(2, -3);
+  v1::VelocityCounters legacy_unsorted = testing::ToLegacyVelocityLayout(good);
+  legacy_unsorted.mutable_series(0)->mutable_windows(1)->mutable_buckets()->SwapElements(0, 1);
+  for (const v1::VelocityCounters& bad : {short_arrays, bad_window, decreasing, legacy_unsorted}) {
+    v1::VelocityCounters c = bad;
+    EXPECT_THAT(RecordVelocity(&c, m, 1, kT0 + absl::Hours(3)),
+                StatusIs(absl::StatusCode::kInvalidArgument));
+    EXPECT_EQ(c.SerializeAsString(), bad.SerializeAsString());
+    EXPECT_THAT(QueryVelocity(c, m, v1::VELOCITY_WINDOW_24H, kT0 + absl::Hours(3)),
+                StatusIs(absl::StatusCode::kInvalidArgument));
+    if (bad.series(0).windows_size() > 0) {
+      EXPECT_THAT(UpgradeLegacyVelocity(&c).status(),
+                  StatusIs(absl::StatusCode::kInvalidArgument));
+    } else {
+      EXPECT_THAT(UpgradeLegacyVelocity(&c).status(), IsOk());  // nothing to upgrade
+    }
+    EXPECT_EQ(c.SerializeAsString(), bad.SerializeAsString());
+  }
+  // A legacy series elsewhere that cannot be upgraded fails a record on
+  // another metric, and nothing changes.
+  v1::VelocityCounters mixed = legacy_unsorted;
+  const v1::VelocityCounters mixed_before = mixed;
+  EXPECT_THAT(RecordVelocity(&mixed, v1::VELOCITY_METRIC_LOGIN_FAILED, 0, kT0),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(mixed.SerializeAsString(), mixed_before.SerializeAsString());
 }
 
 TEST(VelocityTest, MatchesABruteForceReferenceOnRandomStreams) {

@@ -24,24 +24,11 @@ int64_t BucketIndexAt(absl::Time t, int64_t granularity_seconds) {
   return index;
 }
 
-domain::VelocityTotals SumBuckets(const v1::VelocityCounters& counters,
-                                  v1::VelocityMetric metric, v1::VelocityWindow window,
-                                  int64_t first_index, int64_t last_index) {
-  domain::VelocityTotals totals;
-  for (const v1::VelocitySeries& series : counters.series()) {
-    if (series.metric() != metric) continue;
-    for (const v1::VelocityWindowCounter& counter : series.windows()) {
-      if (counter.window() != window) continue;
-      for (const v1::VelocityBucket& bucket : counter.buckets()) {
-        if (bucket.index() < first_index || bucket.index() > last_index) continue;
-        totals.count += bucket.count();
-        totals.sum_minor_units += bucket.sum_minor_units();
-      }
-      return totals;
-    }
-    return totals;
-  }
-  return totals;
+absl::StatusOr<domain::VelocityTotals> SumBuckets(const v1::VelocityCounters& counters,
+                                                  v1::VelocityMetric metric,
+                                                  v1::VelocityWindow window,
+                                                  int64_t first_index, int64_t last_index) {
+  return domain::SumVelocityBuckets(counters, metric, window, first_index, last_index);
 }
 
 absl::StatusOr<domain::VelocityTotals> SumLastBuckets(const v1::VelocityCounters& counters,
@@ -71,7 +58,8 @@ absl::StatusOr<TotalsSince> SumSince(const v1::VelocityCounters& counters,
     const int64_t oldest = current - spec.bucket_count + 1;
     const int64_t first = BucketIndexAt(since, spec.granularity_seconds);
     if (first < oldest) continue;
-    result.totals = SumBuckets(counters, metric, spec.window, first, current);
+    PITBOSS_ASSIGN_OR_RETURN(result.totals,
+                             SumBuckets(counters, metric, spec.window, first, current));
     return result;
   }
   PITBOSS_ASSIGN_OR_RETURN(

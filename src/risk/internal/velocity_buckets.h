@@ -3,9 +3,9 @@
 // buckets of a window (a 15-minute burst = the 1 h window's last three 5-minute
 // buckets) and totals since a given time (wagering since the last deposit).
 //
-// The bucket layout is the documented one of account.proto's
-// VelocityWindowCounter (index = floor(unix_seconds / granularity), with the
-// granularities of domain::VelocityWindowSpecs()); nothing here writes to it.
+// Buckets are read through domain::SumVelocityBuckets (either wire layout;
+// index = floor(unix_seconds / granularity), with the granularities of
+// domain::VelocityWindowSpecs()); nothing here writes to them.
 #ifndef PITBOSS_SRC_RISK_INTERNAL_VELOCITY_BUCKETS_H_
 #define PITBOSS_SRC_RISK_INTERNAL_VELOCITY_BUCKETS_H_
 
@@ -23,8 +23,9 @@ namespace risk_internal {
 int64_t BucketIndexAt(absl::Time t, int64_t granularity_seconds);
 
 // Totals of the buckets of `metric` in `window` whose index is in
-// [first_index, last_index]. An absent series or window is zero.
-domain::VelocityTotals SumBuckets(const v1::VelocityCounters& counters,
+// [first_index, last_index]. An absent series or window is zero;
+// INVALID_ARGUMENT for malformed counters.
+absl::StatusOr<domain::VelocityTotals> SumBuckets(const v1::VelocityCounters& counters,
                                   v1::VelocityMetric metric, v1::VelocityWindow window,
                                   int64_t first_index, int64_t last_index);
 
