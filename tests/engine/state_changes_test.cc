@@ -41,10 +41,18 @@ TEST(StateChangesTest, RecordEqualsWholeAccountComparisonOverTheExampleStream) {
   ASSERT_THAT(policy, IsOk());
   absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(*policy);
   ASSERT_THAT(engine, IsOk());
+#ifdef NDEBUG
   // The whole stream (about 21,000 events).
-  absl::StatusOr<std::vector<v1::Event>> events = testing::LoadExampleStream(1u << 30);
+  constexpr size_t kEvents = size_t{1} << 30;
+  constexpr int kMinCompared = 20000;
+#else
+  // Debug builds: the engine itself compares every report with the whole
+  // account (StateChangeRecorder's check), so a part of the stream suffices.
+  constexpr size_t kEvents = 3000;
+  constexpr int kMinCompared = 2700;
+#endif
+  absl::StatusOr<std::vector<v1::Event>> events = testing::LoadExampleStream(kEvents);
   ASSERT_THAT(events, IsOk());
-  ASSERT_GT(events->size(), 20000u);
   std::map<std::string, v1::Account> accounts;
   v1::AuditChainHead head;
   std::map<v1::StateChangeKind, int> kinds;
@@ -79,7 +87,7 @@ TEST(StateChangesTest, RecordEqualsWholeAccountComparisonOverTheExampleStream) {
     account = response->account();
     head = HeadAfter(response->audit());
   }
-  EXPECT_GT(compared, 20000);
+  EXPECT_GT(compared, kMinCompared);
   for (const auto& [code, count] : refused) {
     EXPECT_EQ(code, absl::StatusCode::kAlreadyExists) << count;
   }
