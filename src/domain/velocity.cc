@@ -332,6 +332,39 @@ absl::StatusOr<std::array<VelocityTotals, kVelocityWindowCount>> QueryVelocitySe
   PITBOSS_RETURN_IF_ERROR(ValidateNow(now));
   std::array<VelocityTotals, kVelocityWindowCount> totals{};
   if (series == nullptr) return totals;
+  if (IsCompact(*series)) {
+    // The hot path (features read 14 series per event): the shape checked
+    // once, then one tight pass over the packed arrays.
+    std::array<int, kVelocityWindowCount + 1> offsets;
+    PITBOSS_RETURN_IF_ERROR(CompactOffsets(*series, offsets));
+    const int64_t* deltas = series->bucket_index_delta().data();
+    const int64_t* counts = series->bucket_count().data();
+    const int64_t* sums = series->bucket_sum_size() == 0 ? nullptr : series->bucket_sum().data();
+    bool malformed = false;
+    for (int w = 0; w < kVelocityWindowCount; ++w) {
+      const VelocityWindowSpec& spec = Specs()[w];
+      const int64_t current = BucketIndex(now, spec.granularity_seconds);
+      const int64_t oldest = current - spec.bucket_count + 1;
+      int64_t index = 0;
+      VelocityTotals& out = totals[w];
+      for (int i = offsets[w]; i < offsets[w + 1]; ++i) {
+        if (i == offsets[w]) {
+          index = deltas[i];
+        } else {
+          malformed |= deltas[i] <= 0 || __builtin_add_overflow(index, deltas[i], &index);
+        }
+        if (index < oldest || index > current) continue;
+        malformed |= __builtin_add_overflow(out.count, counts[i], &out.count);
+        if (sums != nullptr) {
+          malformed |= __builtin_add_overflow(out.sum_minor_units, sums[i], &out.sum_minor_units);
+        }
+      }
+    }
+    if (malformed) {
+      return Malformed(*series, "bucket indices must increase and totals fit in int64");
+    }
+    return totals;
+  }
   for (int w = 0; w < kVelocityWindowCount; ++w) {
     const VelocityWindowSpec& spec = Specs()[w];
     const int64_t current = BucketIndex(now, spec.granularity_seconds);

@@ -21,8 +21,8 @@ absl::StatusOr<bool> SeenAfterAnotherDevice(const v1::Account& account, int inde
     if (i == index) continue;
     PITBOSS_ASSIGN_OR_RETURN(
         absl::Time other,
-        risk_internal::ReadTime(account.devices(i).first_seen_at(),
-                                absl::StrCat("account.devices[", i, "].first_seen_at")));
+        risk_internal::ReadIndexedTime(account.devices(i).first_seen_at(), "account.devices",
+                                       i, ".first_seen_at"));
     if (other < first_seen) return true;
   }
   return false;
@@ -51,12 +51,15 @@ absl::Status AddDeviceFeatures(const v1::Account& account, const v1::Event& even
   for (int i = 0; i < account.devices_size(); ++i) {
     const v1::Device& device = account.devices(i);
     if (device.device_id() != device_id) continue;
-    const std::string path = absl::StrCat("account.devices[", i, "]");
-    PITBOSS_RETURN_IF_ERROR(risk_internal::ValidateCountryCode(
-        device.last_ip_country(), absl::StrCat(path, ".last_ip_country")));
-    PITBOSS_ASSIGN_OR_RETURN(
-        absl::Time first_seen,
-        risk_internal::ReadTime(device.first_seen_at(), absl::StrCat(path, ".first_seen_at")));
+    // Paths only for an error (the checks are deterministic).
+    if (!risk_internal::ValidateCountryCode(device.last_ip_country(), "").ok()) {
+      return risk_internal::ValidateCountryCode(
+          device.last_ip_country(), absl::StrCat("account.devices[", i, "].last_ip_country"));
+    }
+    PITBOSS_ASSIGN_OR_RETURN(absl::Time first_seen,
+                             risk_internal::ReadIndexedTime(device.first_seen_at(),
+                                                            "account.devices", i,
+                                                            ".first_seen_at"));
     const std::string& device_country = device.last_ip_country();
     features->set_device_trusted(device.trusted());
     features->set_device_age_seconds(

@@ -75,6 +75,16 @@ absl::Status ValidateFeatureOptions(const FeatureOptions& options) {
 absl::StatusOr<v1::Features> ComputeFeatures(const v1::Account& account,
                                              const v1::Event& event, absl::Time now,
                                              const FeatureOptions& options) {
+  v1::Features features;
+  PITBOSS_RETURN_IF_ERROR(ComputeFeaturesInto(account, event, now, options, &features));
+  return features;
+}
+
+absl::Status ComputeFeaturesInto(const v1::Account& account, const v1::Event& event,
+                                 absl::Time now, const FeatureOptions& options,
+                                 v1::Features* out) {
+  if (out == nullptr) return absl::InvalidArgumentError("features: is null");
+  out->Clear();
   if (now == absl::InfinitePast() || now == absl::InfiniteFuture()) {
     return absl::InvalidArgumentError("now: must be a finite time");
   }
@@ -83,38 +93,37 @@ absl::StatusOr<v1::Features> ComputeFeatures(const v1::Account& account,
     return absl::InvalidArgumentError(
         "options.name_matcher: must be set to compute name-match features");
   }
-  v1::Features features;
   // The payment the event is about; checked whatever families are asked for,
   // so an event naming a payment the account lacks is always an error.
   PITBOSS_ASSIGN_OR_RETURN(risk_internal::EventSubject subject,
                            risk_internal::ResolveEventSubject(account, event));
   if ((families & kEventAndAccountFeatures) != 0) {
     PITBOSS_RETURN_IF_ERROR(
-        AddEventAndAccountFeatures(account, event, subject, now, options, &features));
+        AddEventAndAccountFeatures(account, event, subject, now, options, out));
   }
   if ((families & kVelocityFeatures) != 0) {
-    PITBOSS_RETURN_IF_ERROR(AddVelocityFeatures(account, now, &features));
+    PITBOSS_RETURN_IF_ERROR(AddVelocityFeatures(account, now, out));
   }
   if ((families & kSecurityTimingFeatures) != 0) {
-    PITBOSS_RETURN_IF_ERROR(AddSecurityTimingFeatures(account, now, options, &features));
+    PITBOSS_RETURN_IF_ERROR(AddSecurityTimingFeatures(account, now, options, out));
   }
   if ((families & kDeviceFeatures) != 0) {
-    PITBOSS_RETURN_IF_ERROR(AddDeviceFeatures(account, event, now, options, &features));
+    PITBOSS_RETURN_IF_ERROR(AddDeviceFeatures(account, event, now, options, out));
   }
   if ((families & kNameMatchFeatures) != 0) {
     PITBOSS_RETURN_IF_ERROR(
-        AddNameMatchFeatures(account, subject, *options.name_matcher, &features));
+        AddNameMatchFeatures(account, subject, *options.name_matcher, out));
   }
   if ((families & kPaymentFeatures) != 0) {
-    PITBOSS_RETURN_IF_ERROR(AddPaymentFeatures(account, subject, now, &features));
+    PITBOSS_RETURN_IF_ERROR(AddPaymentFeatures(account, subject, now, out));
   }
   if ((families & kWageringFeatures) != 0) {
-    PITBOSS_RETURN_IF_ERROR(AddWageringFeatures(account, subject, now, &features));
+    PITBOSS_RETURN_IF_ERROR(AddWageringFeatures(account, subject, now, out));
   }
   if ((families & kSupportCallFeatures) != 0) {
-    PITBOSS_RETURN_IF_ERROR(AddSupportCallFeatures(account, event, &features));
+    PITBOSS_RETURN_IF_ERROR(AddSupportCallFeatures(account, event, out));
   }
-  return features;
+  return absl::OkStatus();
 }
 
 }  // namespace risk

@@ -109,6 +109,13 @@ absl::StatusOr<v1::Features> ComputeFeatures(const v1::Account& account,
                                              const v1::Event& event, absl::Time now,
                                              const FeatureOptions& options);
 
+// ComputeFeatures into `*features` (cleared first), e.g. a message on the
+// caller's arena so that its sub-messages are not heap allocations. On error
+// `*features` is unspecified.
+absl::Status ComputeFeaturesInto(const v1::Account& account, const v1::Event& event,
+                                 absl::Time now, const FeatureOptions& options,
+                                 v1::Features* features);
+
 }  // namespace risk
 }  // namespace pitboss
 

@@ -2,9 +2,9 @@
 // name_match_features.h).
 #include "src/risk/name_match_features.h"
 
-#include <deque>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "src/common/status_macros.h"
@@ -42,6 +42,17 @@ v1::NameMatch ToFeature(domain::NameMatchKind kind) {
   return v1::NAME_MATCH_NO_MATCH;
 }
 
+// Canonicalize with the field path built only if it fails: the check is
+// deterministic, so the second call fails the same way, now naming the field.
+template <typename FieldFn>
+absl::StatusOr<domain::CanonicalName> CanonicalizeNamed(const domain::NameMatcher& matcher,
+                                                        absl::string_view spelling,
+                                                        FieldFn&& field) {
+  absl::StatusOr<domain::CanonicalName> canonical = matcher.Canonicalize(spelling, "");
+  if (!canonical.ok()) return matcher.Canonicalize(spelling, field());
+  return canonical;
+}
+
 // Canonical forms already computed in this call, by spelling. Canonicalize is
 // the costly part (ICU normalisation and transliteration) and deterministic,
 // so a spelling seen before (the candidate itself, or a family/given split
@@ -49,19 +60,23 @@ v1::NameMatch ToFeature(domain::NameMatchKind kind) {
 // Only successes are kept: a failing spelling fails the first time it is seen.
 class CanonicalCache {
  public:
-  explicit CanonicalCache(const domain::NameMatcher& matcher) : matcher_(matcher) {}
-
-  void Add(absl::string_view spelling, const domain::CanonicalName& canonical) {
-    entries_.push_back({std::string(spelling), canonical});
+  // `capacity`: the most entries the call adds (so entries never move).
+  CanonicalCache(const domain::NameMatcher& matcher, size_t capacity) : matcher_(matcher) {
+    entries_.reserve(capacity);
   }
 
+  void Add(absl::string_view spelling, domain::CanonicalName canonical) {
+    entries_.push_back({std::string(spelling), std::move(canonical)});
+  }
+
+  template <typename FieldFn>
   absl::StatusOr<const domain::CanonicalName*> Get(absl::string_view spelling,
-                                                   absl::string_view field) {
+                                                   FieldFn&& field) {
     for (const Entry& entry : entries_) {
       if (entry.spelling == spelling) return &entry.canonical;
     }
     PITBOSS_ASSIGN_OR_RETURN(domain::CanonicalName canonical,
-                             matcher_.Canonicalize(spelling, field));
+                             CanonicalizeNamed(matcher_, spelling, field));
     entries_.push_back({std::string(spelling), std::move(canonical)});
     return &entries_.back().canonical;
   }
@@ -72,18 +87,18 @@ class CanonicalCache {
     domain::CanonicalName canonical;
   };
   const domain::NameMatcher& matcher_;
-  std::deque<Entry> entries_;  // stable addresses
+  std::vector<Entry> entries_;  // reserved: stable addresses
 };
 
 // Compares the canonical candidate with one registered spelling; keeps the best.
+template <typename FieldFn>
 absl::Status CompareVariant(CanonicalCache& cache, absl::string_view candidate,
                             const domain::CanonicalName& canonical_candidate,
-                            absl::string_view registered, absl::string_view field,
+                            absl::string_view registered, FieldFn&& field,
                             bool& any_registered, domain::NameMatchKind& best) {
   if (registered.empty()) return absl::OkStatus();
   any_registered = true;
-  PITBOSS_ASSIGN_OR_RETURN(const domain::CanonicalName* variant,
-                           cache.Get(registered, field));
+  PITBOSS_ASSIGN_OR_RETURN(const domain::CanonicalName* variant, cache.Get(registered, field));
   const domain::NameMatchKind kind = registered == candidate
                                          ? domain::NameMatchKind::kExact
                                          : domain::NameMatcher::Compare(canonical_candidate,
@@ -122,27 +137,30 @@ absl::Status AddNameMatchFeatures(const v1::Account& account,
     features->set_holder_name_match(v1::NAME_MATCH_NO_HOLDER_NAME);
     return absl::OkStatus();
   }
-  PITBOSS_ASSIGN_OR_RETURN(
-      domain::CanonicalName canonical,
-      matcher.Canonicalize(candidate, absl::StrCat(subject.instrument_field,
-                                                   HolderNameField(*subject.instrument))));
-  CanonicalCache cache(matcher);
+  PITBOSS_ASSIGN_OR_RETURN(domain::CanonicalName canonical,
+                           CanonicalizeNamed(matcher, candidate, [&subject] {
+                             return absl::StrCat(subject.InstrumentField(),
+                                                 HolderNameField(*subject.instrument));
+                           }));
+  const auto& names = account.profile().names();
+  CanonicalCache cache(matcher, 2 * static_cast<size_t>(names.size()) + 1);
   cache.Add(candidate, canonical);
   bool any_registered = false;
   domain::NameMatchKind best = domain::NameMatchKind::kNoMatch;
-  const auto& names = account.profile().names();
+  std::string split;
   for (int i = 0; i < names.size(); ++i) {
     const v1::PersonName& name = names.Get(i);
     PITBOSS_RETURN_IF_ERROR(CompareVariant(
         cache, candidate, canonical, name.full_name(),
-        absl::StrCat("account.profile.names[", i, "].full_name"), any_registered, best));
+        [i] { return absl::StrCat("account.profile.names[", i, "].full_name"); },
+        any_registered, best));
     if (!name.family_name().empty() || !name.given_name().empty()) {
-      std::string split = name.family_name();
+      split.assign(name.family_name());
       if (!split.empty() && !name.given_name().empty()) split.push_back(' ');
       split.append(name.given_name());
       PITBOSS_RETURN_IF_ERROR(CompareVariant(
           cache, candidate, canonical, split,
-          absl::StrCat("account.profile.names[", i, "].family_name/given_name"),
+          [i] { return absl::StrCat("account.profile.names[", i, "].family_name/given_name"); },
           any_registered, best));
     }
   }

@@ -2,6 +2,7 @@
 #include "src/risk/payment_features.h"
 
 #include <limits>
+#include <utility>
 
 #include "absl/numeric/int128.h"
 #include "absl/strings/str_cat.h"
@@ -17,14 +18,16 @@ absl::Status AddInstrumentFeatures(const risk_internal::EventSubject& subject,
   if (subject.instrument == nullptr) return absl::OkStatus();
   const v1::PaymentInstrument& instrument = *subject.instrument;
   if (!v1::InstrumentKind_IsValid(instrument.kind())) {
-    return absl::InvalidArgumentError(absl::StrCat(subject.instrument_field,
+    return absl::InvalidArgumentError(absl::StrCat(subject.InstrumentField(),
                                                    ".kind: unknown value ",
                                                    static_cast<int>(instrument.kind())));
   }
-  PITBOSS_ASSIGN_OR_RETURN(
-      absl::Time added,
-      risk_internal::ReadTime(instrument.added_at(),
-                              absl::StrCat(subject.instrument_field, ".added_at")));
+  absl::StatusOr<absl::Time> read = risk_internal::ReadTime(instrument.added_at(), "");
+  if (!read.ok()) {  // the path only for the error
+    read = risk_internal::ReadTime(instrument.added_at(),
+                                   absl::StrCat(subject.InstrumentField(), ".added_at"));
+  }
+  PITBOSS_ASSIGN_OR_RETURN(const absl::Time added, std::move(read));
   features->set_has_instrument(true);
   features->set_instrument_kind(instrument.kind());
   features->set_new_instrument(subject.new_instrument);

@@ -147,11 +147,20 @@ TEST(VelocityTest, LegacyLayoutReadsAndUpgradesToTheSameAnswers) {
       const absl::Time now = t + absl::Seconds(static_cast<int64_t>(rng() % 3000000)) -
                              absl::Seconds(1500000);
       for (const v1::VelocityMetric m : metrics) {
-        for (const VelocityWindowSpec& spec : VelocityWindowSpecs()) {
-          const VelocityTotals a = Query(compact, spec.window, now, m);
-          const VelocityTotals b = Query(legacy, spec.window, now, m);
+        auto all_compact = QueryVelocitySeries(FindVelocitySeries(compact, m), now);
+        auto all_legacy = QueryVelocitySeries(FindVelocitySeries(legacy, m), now);
+        ASSERT_THAT(all_compact, IsOk());
+        ASSERT_THAT(all_legacy, IsOk());
+        for (int w = 0; w < 4; ++w) {
+          const VelocityTotals a = Query(compact, VelocityWindowSpecs()[w].window, now, m);
+          const VelocityTotals b = Query(legacy, VelocityWindowSpecs()[w].window, now, m);
           ASSERT_EQ(a.count, b.count);
           ASSERT_EQ(a.sum_minor_units, b.sum_minor_units);
+          // All four windows at once: the same totals, in either layout.
+          ASSERT_EQ((*all_compact)[w].count, a.count);
+          ASSERT_EQ((*all_compact)[w].sum_minor_units, a.sum_minor_units);
+          ASSERT_EQ((*all_legacy)[w].count, a.count);
+          ASSERT_EQ((*all_legacy)[w].sum_minor_units, a.sum_minor_units);
         }
       }
     }
@@ -194,6 +203,8 @@ TEST(VelocityTest, RejectsMalformedCountersAndLeavesThemUnchanged) {
                 StatusIs(absl::StatusCode::kInvalidArgument));
     EXPECT_EQ(c.SerializeAsString(), bad.SerializeAsString());
     EXPECT_THAT(QueryVelocity(c, m, v1::VELOCITY_WINDOW_24H, kT0 + absl::Hours(3)),
+                StatusIs(absl::StatusCode::kInvalidArgument));
+    EXPECT_THAT(QueryVelocitySeries(FindVelocitySeries(c, m), kT0 + absl::Hours(3)),
                 StatusIs(absl::StatusCode::kInvalidArgument));
     if (bad.series(0).windows_size() > 0) {
       EXPECT_THAT(UpgradeLegacyVelocity(&c).status(),

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "gmock/gmock.h"
+#include "google/protobuf/arena.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "gtest/gtest.h"
@@ -119,6 +120,22 @@ TEST(FeaturesTest, SameInputTwiceGivesIdenticalBytes) {
   EXPECT_EQ(bytes, DeterministicBytes(second));
   EXPECT_EQ(bytes, DeterministicBytes(third));
   EXPECT_EQ(first.SerializeAsString(), second.SerializeAsString());
+}
+
+TEST(FeaturesTest, ComputeFeaturesIntoAnArenaMessageGivesTheSameBytes) {
+  const v1::Account account = BusyAccount();
+  v1::Event event = WithdrawalEvent("bank-2", 40000);
+  event.mutable_device()->set_device_id("dev-new");
+  const v1::Features expected = MustCompute(account, event);
+  google::protobuf::Arena arena;
+  auto* features = google::protobuf::Arena::CreateMessage<v1::Features>(&arena);
+  features->set_new_device(false);
+  features->mutable_velocity()->mutable_support_calls()->set_count_30d(99);  // stale: cleared
+  ASSERT_THAT(risk::ComputeFeaturesInto(account, event, Now(), risk_test::Options(), features),
+              IsOk());
+  EXPECT_EQ(DeterministicBytes(*features), DeterministicBytes(expected));
+  EXPECT_THAT(risk::ComputeFeaturesInto(account, event, Now(), risk_test::Options(), nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(FeaturesTest, FamiliesLeftOutStayZero) {

@@ -37,7 +37,7 @@ absl::Status SetRegisteredInstrument(const v1::Account& account, absl::string_vi
   for (int i = 0; i < account.instruments_size(); ++i) {
     if (account.instruments(i).instrument_id() == id) {
       subject.instrument = &account.instruments(i);
-      subject.instrument_field = absl::StrCat("account.instruments[", i, "]");
+      subject.instrument_index = i;
       return absl::OkStatus();
     }
   }
@@ -51,13 +51,19 @@ absl::Status ResolveDeposit(const v1::Account& account, absl::string_view deposi
   for (int i = 0; i < account.deposits_size(); ++i) {
     const v1::Deposit& deposit = account.deposits(i);
     if (deposit.deposit_id() != deposit_id) continue;
-    const std::string path = absl::StrCat("account.deposits[", i, "]");
     subject.is_deposit = true;
     subject.payment_id = deposit.deposit_id();
-    PITBOSS_RETURN_IF_ERROR(SetAmount(account, deposit.amount(), /*allow_zero=*/false,
-                                      absl::StrCat(path, ".amount"), subject));
-    return SetRegisteredInstrument(account, deposit.instrument_id(),
-                                   absl::StrCat(path, ".instrument_id"), subject);
+    // The paths are built only for an error (the checks are deterministic).
+    if (!SetAmount(account, deposit.amount(), /*allow_zero=*/false, "", subject).ok()) {
+      return SetAmount(account, deposit.amount(), /*allow_zero=*/false,
+                       absl::StrCat("account.deposits[", i, "].amount"), subject);
+    }
+    if (!SetRegisteredInstrument(account, deposit.instrument_id(), "", subject).ok()) {
+      return SetRegisteredInstrument(account, deposit.instrument_id(),
+                                     absl::StrCat("account.deposits[", i, "].instrument_id"),
+                                     subject);
+    }
+    return absl::OkStatus();
   }
   return absl::NotFoundError(
       absl::StrCat(field, ": no deposit \"", deposit_id, "\" on the account"));
@@ -69,19 +75,30 @@ absl::Status ResolveWithdrawal(const v1::Account& account, absl::string_view wit
   for (int i = 0; i < account.withdrawals_size(); ++i) {
     const v1::Withdrawal& withdrawal = account.withdrawals(i);
     if (withdrawal.withdrawal_id() != withdrawal_id) continue;
-    const std::string path = absl::StrCat("account.withdrawals[", i, "]");
     subject.is_withdrawal = true;
     subject.payment_id = withdrawal.withdrawal_id();
-    PITBOSS_RETURN_IF_ERROR(SetAmount(account, withdrawal.amount(), /*allow_zero=*/false,
-                                      absl::StrCat(path, ".amount"), subject));
-    return SetRegisteredInstrument(account, withdrawal.instrument_id(),
-                                   absl::StrCat(path, ".instrument_id"), subject);
+    // The paths are built only for an error (the checks are deterministic).
+    if (!SetAmount(account, withdrawal.amount(), /*allow_zero=*/false, "", subject).ok()) {
+      return SetAmount(account, withdrawal.amount(), /*allow_zero=*/false,
+                       absl::StrCat("account.withdrawals[", i, "].amount"), subject);
+    }
+    if (!SetRegisteredInstrument(account, withdrawal.instrument_id(), "", subject).ok()) {
+      return SetRegisteredInstrument(account, withdrawal.instrument_id(),
+                                     absl::StrCat("account.withdrawals[", i, "].instrument_id"),
+                                     subject);
+    }
+    return absl::OkStatus();
   }
   return absl::NotFoundError(
       absl::StrCat(field, ": no withdrawal \"", withdrawal_id, "\" on the account"));
 }
 
 }  // namespace
+
+std::string EventSubject::InstrumentField() const {
+  if (instrument_index < 0) return "event.deposit_requested.new_instrument";
+  return absl::StrCat("account.instruments[", instrument_index, "]");
+}
 
 absl::StatusOr<EventSubject> ResolveEventSubject(const v1::Account& account,
                                                  const v1::Event& event) {
@@ -102,12 +119,12 @@ absl::StatusOr<EventSubject> ResolveEventSubject(const v1::Account& account,
         for (int i = 0; i < account.instruments_size(); ++i) {
           if (account.instruments(i).instrument_id() == instrument.instrument_id()) {
             subject.instrument = &account.instruments(i);
-            subject.instrument_field = absl::StrCat("account.instruments[", i, "]");
+            subject.instrument_index = i;
             return subject;
           }
         }
         subject.instrument = &instrument;
-        subject.instrument_field = "event.deposit_requested.new_instrument";
+        subject.instrument_index = -1;
         subject.new_instrument = true;
         return subject;
       }

@@ -32,11 +32,14 @@ struct EventSubject {
 
   // The instrument, or nullptr. Points into the account or the event.
   const v1::PaymentInstrument* instrument = nullptr;
-  // Its path for error messages ("account.instruments[2]",
-  // "event.deposit_requested.new_instrument").
-  std::string instrument_field;
+  // Its position in account.instruments (-1: the event's new instrument).
+  int instrument_index = -1;
   // It came with the event and is not on the account yet.
   bool new_instrument = false;
+
+  // The instrument's path for error messages ("account.instruments[2]",
+  // "event.deposit_requested.new_instrument"); built only when needed.
+  std::string InstrumentField() const;
 
   bool is_deposit = false;
   bool is_withdrawal = false;
