@@ -256,8 +256,9 @@ ProgramSet::ProgramSet(std::vector<std::unique_ptr<Program>> programs)
     p.max_iterations = impl.max_iterations > 0 ? impl.max_iterations : kUnlimited;
     p.shared_frame = !impl.needs_bound;
     const eval_internal::Node* spine = impl.root.get();
-    while (const auto* conjunction = dynamic_cast<const eval_internal::AndNode*>(spine)) {
-      const eval_internal::Operand& lhs = conjunction->lhs();
+    while (const auto* chain = dynamic_cast<const eval_internal::LogicalChainNode*>(spine)) {
+      if (!chain->is_and()) break;
+      const eval_internal::Operand& lhs = chain->first();
       if (lhs.memo_index() >= 0) {
         p.guard = lhs.memo_index();
         break;

@@ -5,6 +5,7 @@
 #include <new>
 #include <utility>
 
+#include "absl/base/optimization.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -353,6 +354,86 @@ Value OrNode::Eval(Frame& frame) const {
   if (lhs.IsError()) return lhs;
   if (rhs.IsError()) return rhs;
   return NoSuchOverload(frame);
+}
+
+LogicalChainNode::LogicalChainNode(int64_t id, bool is_and, std::vector<NodePtr> operands,
+                                   std::vector<int32_t> shape)
+    : Node(id), is_and_(is_and), shape_(std::move(shape)) {
+  operands_.reserve(operands.size());
+  for (NodePtr& o : operands) operands_.emplace_back(std::move(o));
+}
+
+int64_t LogicalChainNode::Size() const {
+  int64_t n = static_cast<int64_t>(operands_.size()) - 1;
+  for (const Operand& o : operands_) n += o.Size();
+  return n;
+}
+
+bool LogicalChainNode::AppendKey(const KeyContext& context, std::string* out) const {
+  out->append(is_and_ ? "&&*(" : "||*(");
+  for (int32_t s : shape_) absl::StrAppend(out, s, " ");
+  for (const Operand& o : operands_) {
+    out->append(",");
+    if (!o.AppendKey(context, out)) return false;
+  }
+  out->append(")");
+  return true;
+}
+
+void LogicalChainNode::CollectOperands(std::vector<Operand*>* out) {
+  for (Operand& o : operands_) o.Collect(out);
+}
+
+Value LogicalChainNode::Eval(Frame& frame) const {
+  const size_t n = operands_.size();
+  for (size_t i = 0; i < n; ++i) {
+    Value v = operands_[i].Eval(frame);
+    if (ABSL_PREDICT_TRUE(v.IsBool())) {
+      if (v.bool_value() != is_and_) return v;  // false && ..., true || ...
+      continue;
+    }
+    return Rest(frame, i, v);
+  }
+  return Value::Bool(is_and_);
+}
+
+// Operands before `index` were the neutral bool; `value` (operand `index`)
+// is not a bool.
+Value LogicalChainNode::Rest(Frame& frame, size_t index, Value value) const {
+  const size_t n = operands_.size();
+  absl::InlinedVector<Value, 8> values(n, Value::Bool(is_and_));
+  values[index] = value;
+  for (size_t i = index + 1; i < n; ++i) {
+    Value v = operands_[i].Eval(frame);
+    if (v.IsBool() && v.bool_value() != is_and_) return v;
+    values[i] = v;
+  }
+  // No deciding operand: replay the binary tree (whose every combination
+  // is then the neutral bool or not a bool, never a deciding one).
+  absl::InlinedVector<Value, 8> stack;
+  for (int32_t s : shape_) {
+    if (s != kCombine) {
+      stack.push_back(values[static_cast<size_t>(s)]);
+      continue;
+    }
+    Value rhs = stack.back();
+    stack.pop_back();
+    Value lhs = stack.back();
+    Value& result = stack.back();
+    if (lhs.IsBool() && rhs.IsBool()) {
+      result = rhs;
+    } else if (lhs.IsUnknown() || rhs.IsUnknown()) {
+      Value both[2] = {lhs, rhs};
+      result = MergeUnknowns(both, *frame.ctx);
+    } else if (lhs.IsError()) {
+      result = lhs;
+    } else if (rhs.IsError()) {
+      result = rhs;
+    } else {
+      result = NoSuchOverload(frame);
+    }
+  }
+  return stack.back();
 }
 
 Value ConditionalNode::Eval(Frame& frame) const {

@@ -217,8 +217,8 @@ class NameNode final : public Node {
   std::unique_ptr<Node> fallback_;
 };
 
-// `lhs && rhs` / `lhs || rhs` (the parser's balanced trees stay as built:
-// the absorption order of nested errors depends on the shape).
+// `lhs && rhs` / `lhs || rhs`: the binary form (the planner builds
+// LogicalChainNode; these are its reference definition in tests).
 class AndNode final : public Node {
  public:
   AndNode(int64_t id, NodePtr lhs, NodePtr rhs)
@@ -244,6 +244,37 @@ class OrNode final : public Node {
 
  private:
   Operand lhs_, rhs_;
+};
+
+// A chain of `&&` (or of `||`) flattened into one node: one virtual call per
+// chain, the operands evaluated left to right in a loop. The binary tree
+// evaluates the same operands (up to the first false for `&&`, the first
+// true for `||`), so the common outcomes need no tree: a deciding bool, or
+// every operand the neutral bool. Otherwise (an error, unknown or non-bool
+// operand and no deciding one) the result is the binary tree's, replayed
+// over the operands' values from `shape` (the tree in postfix: operand
+// index, or kCombine), so which error wins and how unknowns merge stay as
+// the definition and the parser's tree say.
+class LogicalChainNode final : public Node {
+ public:
+  static constexpr int32_t kCombine = -1;
+  LogicalChainNode(int64_t id, bool is_and, std::vector<NodePtr> operands,
+                   std::vector<int32_t> shape);
+  Value Eval(Frame& frame) const override;
+  // The binary tree's size: n - 1 operator nodes plus the operands.
+  int64_t Size() const override;
+  bool AppendKey(const KeyContext& context, std::string* out) const override;
+  void CollectOperands(std::vector<Operand*>* out) override;
+  bool is_and() const { return is_and_; }
+  const Operand& first() const { return operands_[0]; }
+  const std::vector<Operand>& operands() const { return operands_; }
+
+ private:
+  Value Rest(Frame& frame, size_t index, Value value) const;
+
+  bool is_and_;
+  std::vector<Operand> operands_;
+  std::vector<int32_t> shape_;
 };
 
 class ConditionalNode final : public Node {

@@ -328,19 +328,34 @@ class Planner {
     return std::make_unique<SelectChainNode>(e.id, std::move(root), std::move(steps));
   }
 
+  // The operands of the `fn` (&& or ||) chain rooted at `e`, left to right,
+  // and the chain's binary tree in postfix (see LogicalChainNode).
+  absl::Status PlanChain(const Expr& e, const std::string& fn, std::vector<NodePtr>* operands,
+                         std::vector<int32_t>* shape) {
+    const CallExpr* call = e.as_call();
+    if (call != nullptr && call->target == nullptr && call->function == fn &&
+        call->args.size() == 2) {
+      PITBOSS_RETURN_IF_ERROR(PlanChain(*call->args[0], fn, operands, shape));
+      PITBOSS_RETURN_IF_ERROR(PlanChain(*call->args[1], fn, operands, shape));
+      shape->push_back(LogicalChainNode::kCombine);
+      return absl::OkStatus();
+    }
+    PITBOSS_ASSIGN_OR_RETURN(NodePtr operand, Plan(e));
+    shape->push_back(static_cast<int32_t>(operands->size()));
+    operands->push_back(std::move(operand));
+    return absl::OkStatus();
+  }
+
   absl::StatusOr<NodePtr> PlanCall(const Expr& e, const CallExpr& call) {
     const Reference* ref = FindReference(e.id);
     const std::string& fn = call.function;
     if (call.target == nullptr) {
-      if (fn == op::kLogicalAnd && call.args.size() == 2) {
-        PITBOSS_ASSIGN_OR_RETURN(NodePtr lhs, Plan(*call.args[0]));
-        PITBOSS_ASSIGN_OR_RETURN(NodePtr rhs, Plan(*call.args[1]));
-        return Fold(std::make_unique<AndNode>(e.id, std::move(lhs), std::move(rhs)), false);
-      }
-      if (fn == op::kLogicalOr && call.args.size() == 2) {
-        PITBOSS_ASSIGN_OR_RETURN(NodePtr lhs, Plan(*call.args[0]));
-        PITBOSS_ASSIGN_OR_RETURN(NodePtr rhs, Plan(*call.args[1]));
-        return Fold(std::make_unique<OrNode>(e.id, std::move(lhs), std::move(rhs)), false);
+      if ((fn == op::kLogicalAnd || fn == op::kLogicalOr) && call.args.size() == 2) {
+        std::vector<NodePtr> operands;
+        std::vector<int32_t> shape;
+        PITBOSS_RETURN_IF_ERROR(PlanChain(e, fn, &operands, &shape));
+        return std::make_unique<LogicalChainNode>(e.id, fn == op::kLogicalAnd,
+                                                  std::move(operands), std::move(shape));
       }
       if (fn == op::kConditional && call.args.size() == 3) {
         PITBOSS_ASSIGN_OR_RETURN(NodePtr c, Plan(*call.args[0]));
