@@ -105,6 +105,10 @@ const std::vector<std::string>& SharingSources() {
       "sample.child.child.leaf.name == 'deep' && n == 2",
       "size(sample.rs) > n && sample.b",
       "size(sample.rs) > n || sample.b",
+      // A shared operand after the first of a top && chain, computed false by
+      // an earlier program: the program is false without being entered.
+      "sample.i64 / n == 1 && d > 1 && !(sample.s in sample.rs)",
+      "sample.s == s && n > 0 && size(sample.rs) > n",
   };
   return *sources;
 }
