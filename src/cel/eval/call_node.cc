@@ -14,6 +14,25 @@ namespace pitboss {
 namespace cel {
 namespace eval_internal {
 
+namespace {
+
+// "TAG<overload>(lhs,rhs)": the structural key of a two-operand node. The
+// overload is part of it because it decides the result whenever the node's
+// inline path does not.
+bool AppendTwoOperandKey(absl::string_view tag, const Overload* overload, const Operand& lhs,
+                         const Operand& rhs, const KeyContext& context, std::string* out) {
+  absl::StrAppend(out, tag, "<");
+  AppendPointerKey(overload, out);
+  out->append(">(");
+  if (!lhs.AppendKey(context, out)) return false;
+  out->append(",");
+  if (!rhs.AppendKey(context, out)) return false;
+  out->append(")");
+  return true;
+}
+
+}  // namespace
+
 CallNode::CallNode(int64_t id, std::string function, std::vector<NodePtr> args,
                    std::vector<const Overload*> candidates)
     : Node(id),
@@ -44,15 +63,8 @@ void CallNode::CollectOperands(std::vector<Operand*>* out) {
 }
 
 bool FastBinaryNode::AppendKey(const KeyContext& context, std::string* out) const {
-  // The overload decides the result whenever the inline path does not.
-  absl::StrAppend(out, "F", static_cast<int>(op_), "<");
-  AppendPointerKey(overload_, out);
-  out->append(">(");
-  if (!lhs_.AppendKey(context, out)) return false;
-  out->append(",");
-  if (!rhs_.AppendKey(context, out)) return false;
-  out->append(")");
-  return true;
+  return AppendTwoOperandKey(absl::StrCat("F", static_cast<int>(op_)), overload_, lhs_, rhs_,
+                             context, out);
 }
 
 void FastBinaryNode::CollectOperands(std::vector<Operand*>* out) {
@@ -362,14 +374,7 @@ InListNode::InListNode(int64_t id, NodePtr lhs, NodePtr rhs, const Overload* ove
 }
 
 bool InListNode::AppendKey(const KeyContext& context, std::string* out) const {
-  out->append("in<");
-  AppendPointerKey(overload_, out);
-  out->append(">(");
-  if (!lhs_.AppendKey(context, out)) return false;
-  out->append(",");
-  if (!rhs_.AppendKey(context, out)) return false;
-  out->append(")");
-  return true;
+  return AppendTwoOperandKey("in", overload_, lhs_, rhs_, context, out);
 }
 
 void InListNode::CollectOperands(std::vector<Operand*>* out) {
