@@ -274,27 +274,29 @@ absl::StatusOr<std::unique_ptr<CelRules>> CelRules::Create(absl::Span<const Rule
   return out;
 }
 
-void CelRules::PrepareEvents(absl::Span<const RuleInput> inputs) {
-  activations_.clear();
-  activations_.resize(inputs.size());
+namespace {
+
+// One activation per event binding its four messages; `Events` is any
+// sequence with size() and operator[] giving a RuleInput.
+template <typename Events>
+std::vector<cel::Activation> BindEach(const Events& inputs) {
+  std::vector<cel::Activation> activations(inputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
-    activations_[i].BindMessage("event", &inputs[i].event());
-    activations_[i].BindMessage("account", &inputs[i].account());
-    activations_[i].BindMessage("device", &inputs[i].device());
-    activations_[i].BindMessage("ip", &inputs[i].ip());
+    activations[i].BindMessage("event", &inputs[i].event());
+    activations[i].BindMessage("account", &inputs[i].account());
+    activations[i].BindMessage("device", &inputs[i].device());
+    activations[i].BindMessage("ip", &inputs[i].ip());
   }
+  return activations;
 }
 
-void CelRules::PrepareEvents(const ArenaEvents& inputs) {
-  activations_.clear();
-  activations_.resize(inputs.size());
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    activations_[i].BindMessage("event", &inputs[i].event());
-    activations_[i].BindMessage("account", &inputs[i].account());
-    activations_[i].BindMessage("device", &inputs[i].device());
-    activations_[i].BindMessage("ip", &inputs[i].ip());
-  }
+}  // namespace
+
+void CelRules::PrepareEvents(absl::Span<const RuleInput> inputs) {
+  activations_ = BindEach(inputs);
 }
+
+void CelRules::PrepareEvents(const ArenaEvents& inputs) { activations_ = BindEach(inputs); }
 
 bool CelRules::Evaluate(size_t event_index, const RuleInput&, uint32_t* counts) {
   const cel::Activation& activation = activations_[event_index];

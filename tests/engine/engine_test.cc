@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "pitboss/engine.h"
 #include "src/engine/audit_chain.h"
+#include "tests/engine/scenario_history.h"
 #include "tests/matchers.h"
 #include "tests/scenarios/scenario_driver.h"
 
@@ -23,6 +24,7 @@ namespace {
 using ::google::protobuf::util::MessageDifferencer;
 using ::pitboss::scenarios::LoadDefaultPolicy;
 using ::pitboss::scenarios::ScenarioDriver;
+using ::pitboss::testing::ScenarioHistory;
 using ::pitboss::scenarios::ScenarioStart;
 using ::pitboss::testing::IsOk;
 using ::pitboss::testing::StatusIs;
@@ -42,37 +44,11 @@ std::unique_ptr<Engine> MakeEngine(const v1::Policy& policy) {
   return engine.ok() ? std::move(*engine) : nullptr;
 }
 
-// A realistic history: open, log in, deposits (card with 3-D Secure, bank),
-// play, KYC, a withdrawal, an e-mail change, a held withdrawal, a declined
-// deposit, a support call. Returns the events in order (each stamped at the
-// driver's clock, one minute apart).
-std::vector<v1::Event> History(ScenarioDriver& d) {
-  std::vector<v1::Event> events;
-  events.push_back(d.OpenJapaneseAccount());
-  events.push_back(d.Login(true));
-  events.push_back(d.Verified("f-pw", v1::FACTOR_KIND_PASSWORD));
-  events.push_back(d.Verified("f-totp", v1::FACTOR_KIND_TOTP));
-  events.push_back(d.DepositNewCard("d-1", 10000, "card-1", "YAMADA TARO"));
-  events.push_back(d.Authenticated("d-1"));
-  events.push_back(d.Settled("d-1"));
-  events.push_back(d.DepositNewBank("d-2", 20000, "bank-1", "ﾔﾏﾀﾞ ﾀﾛｳ"));
-  events.push_back(d.Settled("d-2"));
-  events.push_back(d.Wager("g-1", 15000, 20000));
-  events.push_back(d.KycDocument("doc-1"));
-  events.push_back(d.KycAccepted("doc-1", v1::KYC_LEVEL_DOCUMENTS_VERIFIED));
-  events.push_back(d.Withdrawal("w-1", 5000, "bank-1"));
-  events.push_back(d.EmailChange("taro2@example.jp"));
-  events.push_back(d.Withdrawal("w-2", 5000, "bank-1"));
-  events.push_back(d.DepositNewCard("d-3", 3000, "card-9", "JOHN SMITH"));
-  events.push_back(d.SupportCall("call-1", ScenarioDriver::NameAndBirthDate()));
-  return events;
-}
-
-// Runs History through the driver's engine, checking every step is OK; returns the
+// Runs ScenarioHistory through the driver's engine, checking every step is OK; returns the
 // responses.
 std::vector<v1::EvaluateResponse> RunHistory(ScenarioDriver& d) {
   std::vector<v1::EvaluateResponse> responses;
-  for (v1::Event event : History(d)) {
+  for (v1::Event event : ScenarioHistory(d)) {
     d.Advance(absl::Minutes(1));
     *event.mutable_occurred_at() = domain::ToProtoTime(d.now());
     absl::StatusOr<v1::EvaluateResponse> response = d.Send(event);
@@ -137,7 +113,7 @@ TEST(EngineDeterminismTest, SameRequestGivesByteIdenticalResponses) {
   ASSERT_NE(other, nullptr);
   ScenarioDriver d(engine.get(), "acct-1", ScenarioStart());
   int checked = 0;
-  for (v1::Event event : History(d)) {
+  for (v1::Event event : ScenarioHistory(d)) {
     d.Advance(absl::Minutes(1));
     *event.mutable_occurred_at() = domain::ToProtoTime(d.now());
     const std::string request = d.Request(event).SerializeAsString();
@@ -322,7 +298,7 @@ TEST(EngineAuditTest, RecordsChainAcrossRequests) {
   ScenarioDriver d(engine.get(), "acct-1", ScenarioStart());
   std::vector<v1::Event> events;
   std::vector<v1::EvaluateResponse> responses;
-  for (v1::Event event : History(d)) {
+  for (v1::Event event : ScenarioHistory(d)) {
     d.Advance(absl::Minutes(1));
     *event.mutable_occurred_at() = domain::ToProtoTime(d.now());
     absl::StatusOr<v1::EvaluateResponse> response = d.Send(event);
@@ -396,7 +372,7 @@ TEST(EngineShadowTest, ShadowRulesNeverChangeTheOutcome) {
 
   ScenarioDriver d(plain.get(), "acct-1", ScenarioStart());
   int compared = 0;
-  for (v1::Event event : History(d)) {
+  for (v1::Event event : ScenarioHistory(d)) {
     d.Advance(absl::Minutes(1));
     *event.mutable_occurred_at() = domain::ToProtoTime(d.now());
     const v1::EvaluateRequest request = d.Request(event);
@@ -433,7 +409,7 @@ TEST(EngineThreadTest, ManyThreadsShareOneEngine) {
   ScenarioDriver d(engine.get(), "acct-1", ScenarioStart());
   std::vector<std::string> requests;
   std::vector<std::string> expected;
-  for (v1::Event event : History(d)) {
+  for (v1::Event event : ScenarioHistory(d)) {
     d.Advance(absl::Minutes(1));
     *event.mutable_occurred_at() = domain::ToProtoTime(d.now());
     requests.push_back(d.Request(event).SerializeAsString());

@@ -17,6 +17,7 @@
 #include "src/domain/proto_time.h"
 #include "src/engine/audit_chain.h"
 #include "tests/engine/example_stream.h"
+#include "tests/engine/scenario_history.h"
 #include "tests/matchers.h"
 #include "tests/scenarios/scenario_driver.h"
 
@@ -25,6 +26,7 @@ namespace {
 
 using ::pitboss::scenarios::LoadDefaultPolicy;
 using ::pitboss::scenarios::ScenarioDriver;
+using ::pitboss::testing::ScenarioHistory;
 using ::pitboss::scenarios::ScenarioStart;
 using ::pitboss::testing::IsOk;
 using ::pitboss::testing::StatusIs;
@@ -117,24 +119,8 @@ TEST(EvaluateInPlaceTest, SameAsEvaluateOverTheScenarioHistory) {
   std::unique_ptr<Engine> engine = DefaultEngine();
   ASSERT_NE(engine, nullptr);
   ScenarioDriver d(engine.get(), "acct-1", ScenarioStart());
-  std::vector<v1::Event> events;
-  events.push_back(d.OpenJapaneseAccount());
-  events.push_back(d.Login(true));
-  events.push_back(d.Verified("f-pw", v1::FACTOR_KIND_PASSWORD));
-  events.push_back(d.DepositNewCard("d-1", 10000, "card-1", "YAMADA TARO"));
-  events.push_back(d.Authenticated("d-1"));
-  events.push_back(d.Settled("d-1"));
-  events.push_back(d.DepositNewBank("d-2", 20000, "bank-1", "ﾔﾏﾀﾞ ﾀﾛｳ"));
-  events.push_back(d.Settled("d-2"));
-  events.push_back(d.Wager("g-1", 15000, 20000));
-  events.push_back(d.KycDocument("doc-1"));
-  events.push_back(d.KycAccepted("doc-1", v1::KYC_LEVEL_DOCUMENTS_VERIFIED));
-  events.push_back(d.Withdrawal("w-1", 5000, "bank-1"));
-  events.push_back(d.EmailChange("taro2@example.jp"));
-  events.push_back(d.Withdrawal("w-2", 5000, "bank-1"));
-  events.push_back(d.DepositNewCard("d-3", 3000, "card-9", "JOHN SMITH"));
-  events.push_back(d.SupportCall("call-1", ScenarioDriver::NameAndBirthDate()));
   int step = 0;
+  const std::vector<v1::Event> events = ScenarioHistory(d);
   for (v1::Event event : events) {
     d.Advance(absl::Minutes(1));
     *event.mutable_occurred_at() = domain::ToProtoTime(d.now());
@@ -144,7 +130,7 @@ TEST(EvaluateInPlaceTest, SameAsEvaluateOverTheScenarioHistory) {
     ASSERT_THAT(response, IsOk());
     d.Adopt(*response);
   }
-  EXPECT_EQ(step, 16);
+  EXPECT_EQ(step, 17);
   EXPECT_GE(d.account().version(), 12);  // most of the history applies
 }
 

@@ -16,19 +16,14 @@ namespace eval_internal {
 
 namespace {
 
-// "TAG<overload>(lhs,rhs)": the structural key of a two-operand node. The
-// overload is part of it because it decides the result whenever the node's
-// inline path does not.
+// "TAG<overload>(lhs,rhs)": the overload is part of the key because it
+// decides the result whenever the node's inline path does not.
 bool AppendTwoOperandKey(absl::string_view tag, const Overload* overload, const Operand& lhs,
                          const Operand& rhs, const KeyContext& context, std::string* out) {
-  absl::StrAppend(out, tag, "<");
-  AppendPointerKey(overload, out);
-  out->append(">(");
-  if (!lhs.AppendKey(context, out)) return false;
-  out->append(",");
-  if (!rhs.AppendKey(context, out)) return false;
-  out->append(")");
-  return true;
+  std::string tagged = absl::StrCat(tag, "<");
+  AppendPointerKey(overload, &tagged);
+  tagged.append(">");
+  return AppendBinaryKey(tagged, lhs, rhs, context, out);
 }
 
 }  // namespace

@@ -260,11 +260,9 @@ Value Operand::EvalMemo(Frame& frame) const {
   return v;
 }
 
-namespace {
-
-bool AppendBinaryKey(const char* tag, const Operand& lhs, const Operand& rhs,
+bool AppendBinaryKey(absl::string_view tag, const Operand& lhs, const Operand& rhs,
                      const KeyContext& context, std::string* out) {
-  out->append(tag);
+  out->append(tag.data(), tag.size());
   out->append("(");
   if (!lhs.AppendKey(context, out)) return false;
   out->append(",");
@@ -272,8 +270,6 @@ bool AppendBinaryKey(const char* tag, const Operand& lhs, const Operand& rhs,
   out->append(")");
   return true;
 }
-
-}  // namespace
 
 bool AndNode::AppendKey(const KeyContext& context, std::string* out) const {
   return AppendBinaryKey("&&", lhs_, rhs_, context, out);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/base/attributes.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "google/protobuf/descriptor.h"
 #include "src/cel/common/value.h"
@@ -382,6 +383,10 @@ class ComprehensionNode final : public Node {
 
 // Structural-key helpers (Node::AppendKey).
 void AppendPointerKey(const void* p, std::string* out);
+// "TAG(lhs,rhs)": the key of a node with two operands; false when an operand
+// has none.
+bool AppendBinaryKey(absl::string_view tag, const Operand& lhs, const Operand& rhs,
+                     const KeyContext& context, std::string* out);
 // A constant's key: kind and content (primitive values and lists of them);
 // false for other constants.
 bool AppendConstantKey(const Value& v, std::string* out);
