@@ -159,12 +159,16 @@ Value FastBinaryNode::Eval(Frame& frame) const {
       break;
     case FastOp::kStartsWith:
       if (a.IsString() && b.IsString()) {
-        return Value::Bool(absl::StartsWith(a.string_value(), b.string_value()));
+        const absl::string_view s = a.string_value(), prefix = b.string_value();
+        return Value::Bool(s.size() >= prefix.size() &&
+                           StringEqual(s.substr(0, prefix.size()), prefix));
       }
       break;
     case FastOp::kEndsWith:
       if (a.IsString() && b.IsString()) {
-        return Value::Bool(absl::EndsWith(a.string_value(), b.string_value()));
+        const absl::string_view s = a.string_value(), suffix = b.string_value();
+        return Value::Bool(s.size() >= suffix.size() &&
+                           StringEqual(s.substr(s.size() - suffix.size()), suffix));
       }
       break;
     case FastOp::kContains:

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/arena.h"
 #include "google/protobuf/descriptor.h"
@@ -258,6 +259,53 @@ TEST_F(FastPathTest, OtherMessageClassFallsBack) {
               EvalIn(generated_env_, expr, sample, legacy))
         << expr;
   }
+}
+
+// startsWith / endsWith on strings read inline compare the prefix or suffix
+// without a library call: every length around the word-load boundaries (0..3,
+// 4..7, 8..16, longer), matching and differing in the first or last byte,
+// against absl's answer.
+TEST_F(FastPathTest, PrefixAndSuffixAtEveryLength) {
+  absl::StatusOr<std::unique_ptr<Program>> starts =
+      CreateProgram(generated_env_, "sample.s.startsWith(sample.leaf.name)");
+  absl::StatusOr<std::unique_ptr<Program>> ends =
+      CreateProgram(generated_env_, "sample.s.endsWith(sample.leaf.name)");
+  ASSERT_THAT(starts.status(), IsOk());
+  ASSERT_THAT(ends.status(), IsOk());
+  const std::string text = "0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ";
+  Sample sample;
+  Legacy legacy;
+  Activation activation;
+  activation.BindMessage("sample", &sample);
+  activation.BindMessage("legacy", &legacy);
+  google::protobuf::Arena arena;
+  int true_results = 0;
+  for (size_t n = 0; n <= 40; ++n) {
+    const std::string s = text.substr(0, n);
+    for (size_t k = 0; k <= n + 1 && k <= text.size(); ++k) {
+      std::vector<std::string> probes = {text.substr(0, k), text.substr(n >= k ? n - k : 0, k)};
+      for (size_t i = 0, m = probes.size(); i < m && k > 0; ++i) {
+        std::string first = probes[i], last = probes[i];
+        first.front() = '#';
+        last.back() = '#';
+        probes.push_back(first);
+        probes.push_back(last);
+      }
+      for (const std::string& probe : probes) {
+        sample.set_s(s);
+        sample.mutable_leaf()->set_name(probe);
+        absl::StatusOr<Value> starts_with = (*starts)->Evaluate(activation, &arena);
+        absl::StatusOr<Value> ends_with = (*ends)->Evaluate(activation, &arena);
+        ASSERT_THAT(starts_with.status(), IsOk());
+        ASSERT_THAT(ends_with.status(), IsOk());
+        ASSERT_TRUE(starts_with->IsBool() && ends_with->IsBool());
+        EXPECT_EQ(starts_with->bool_value(), absl::StartsWith(s, probe)) << s << " / " << probe;
+        EXPECT_EQ(ends_with->bool_value(), absl::EndsWith(s, probe)) << s << " / " << probe;
+        true_results += starts_with->bool_value() + ends_with->bool_value();
+      }
+    }
+  }
+  EXPECT_GT(true_results, 1000);  // the matching cases were really exercised
 }
 
 TEST(FieldReaderTest, RawOffsetsOnlyWhereTheLayoutIsPlain) {
