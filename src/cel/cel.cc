@@ -156,6 +156,18 @@ struct ProgramSet::Lookup {
     int64_t guard = -1;
   };
   std::vector<Prepared> prepared;
+  // What the one-layout loop reads per program, packed (32 bytes): the
+  // Prepared entries with their vectors are too wide for a loop that, for
+  // most programs of a typical event, only checks the guard.
+  struct Step {
+    const eval_internal::Node* root = nullptr;
+    int64_t max_steps = 0;
+    int64_t max_iterations = 0;
+    int32_t guard = -1;
+    uint16_t locals_begin = 0, locals_end = 0;  // into step_locals
+  };
+  std::vector<Step> steps;      // per program; empty unless one_layout
+  std::vector<int> step_locals;  // every program's comprehension slots
   int max_slots = 0;
   // Whether every shared-frame program gives each variable the same slot
   // (programs of one Env: PlannerOptions::variable_order) and keeps its
@@ -287,6 +299,26 @@ ProgramSet::ProgramSet(std::vector<std::unique_ptr<Program>> programs)
     for (int slot : p.locals) one_layout &= slot >= variables_end;
   }
   lookup_->one_layout = one_layout;
+  // The packed loop needs every program on the shared frame and the slot
+  // indexes to fit.
+  bool packed = one_layout;
+  for (const Lookup::Prepared& p : lookup_->prepared) packed &= p.shared_frame;
+  for (size_t i = 0; packed && i < lookup_->prepared.size(); ++i) {
+    const Lookup::Prepared& p = lookup_->prepared[i];
+    Lookup::Step& step = lookup_->steps.emplace_back();
+    step.root = p.root;
+    step.max_steps = p.max_steps;
+    step.max_iterations = p.max_iterations;
+    step.guard = static_cast<int32_t>(p.guard);
+    step.locals_begin = static_cast<uint16_t>(lookup_->step_locals.size());
+    lookup_->step_locals.insert(lookup_->step_locals.end(), p.locals.begin(), p.locals.end());
+    packed &= lookup_->step_locals.size() <= std::numeric_limits<uint16_t>::max();
+    step.locals_end = static_cast<uint16_t>(lookup_->step_locals.size());
+  }
+  if (!packed) {
+    lookup_->steps.clear();
+    lookup_->step_locals.clear();
+  }
 }
 
 ProgramSet::~ProgramSet() = default;
@@ -353,6 +385,29 @@ absl::Status ProgramSet::Evaluate(const Activation& activation, google::protobuf
       for (size_t k = 0; k < entries.size(); ++k) {
         if (lookup_->layout[k] >= 0) new (&slots[lookup_->layout[k]]) Value(values.data()[k]);
       }
+    }
+    if (!lookup_->steps.empty()) {
+      // Every program on the one frame: the same steps as the loop below,
+      // from the packed records.
+      const Lookup::Step* steps = lookup_->steps.data();
+      const int* locals = lookup_->step_locals.data();
+      const size_t n = lookup_->steps.size();
+      for (size_t i = 0; i < n; ++i) {
+        const Lookup::Step& step = steps[i];
+        if (step.guard >= 0 && computed[step.guard]) {
+          const Value& guard = memo.values[step.guard];
+          if (guard.IsBool() && !guard.bool_value()) {
+            out[i] = guard;
+            continue;
+          }
+        }
+        for (int j = step.locals_begin; j < step.locals_end; ++j) new (&slots[locals[j]]) Value();
+        frame.steps_left = step.max_steps;
+        frame.iterations_left = step.max_iterations;
+        frame.exhausted = false;
+        out[i] = step.root->Eval(frame);
+      }
+      return absl::OkStatus();
     }
     for (size_t i = 0; i < programs_.size(); ++i) {
       const Lookup::Prepared& p = lookup_->prepared[i];
