@@ -8,10 +8,12 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/types/span.h"
 #include "absl/time/time.h"
 #include "google/protobuf/arena.h"
 #include "google/protobuf/descriptor.h"
@@ -116,6 +118,7 @@ absl::StatusOr<std::unique_ptr<RuleSet>> RuleSet::Compile(const v1::Policy& poli
   // Observed paths compile without the bool requirement; rules with it.
   cel::Env& observer_env = env;
   set->rules_.reserve(static_cast<size_t>(policy.rules_size()));
+  std::vector<std::unique_ptr<cel::Program>> programs;
   for (int i = 0; i < policy.rules_size(); ++i) {
     const v1::FraudRule& rule = policy.rules(i);
     CompiledRule compiled;
@@ -134,9 +137,10 @@ absl::StatusOr<std::unique_ptr<RuleSet>> RuleSet::Compile(const v1::Policy& poli
                           absl::StrCat("rules[", i, "] (", rule.id(), "): ",
                                        program.status().message()));
     }
-    compiled.program = *std::move(program);
+    programs.push_back(*std::move(program));
     set->rules_.push_back(std::move(compiled));
   }
+  set->programs_ = std::make_unique<cel::ProgramSet>(std::move(programs));
   return set;
 }
 
@@ -165,18 +169,20 @@ absl::Status RuleSet::EvaluateInto(const RuleInput& input, google::protobuf::Are
       static_cast<int32_t>((input.now - absl::FromUnixSeconds(seconds)) / absl::Nanoseconds(1));
   activation.Bind("now", cel::Value::Timestamp(seconds, nanos));
 
+  absl::InlinedVector<cel::Value, 64> values(rules_.size());
+  const absl::Status evaluated = programs_->Evaluate(activation, arena, absl::MakeSpan(values));
+  if (!evaluated.ok()) {
+    return absl::InternalError(absl::StrCat("rules: ", evaluated.message()));
+  }
   findings->reserve(findings->size() + rules_.size());
-  for (const CompiledRule& compiled : rules_) {
+  for (size_t i = 0; i < rules_.size(); ++i) {
+    const CompiledRule& compiled = rules_[i];
     const v1::FraudRule& rule = compiled.rule;
     Finding& finding = findings->emplace_back();
     finding.source = v1::REASON_SOURCE_RULE;
     finding.rule = &rule;  // id, mode, action, code and message: read from it
     finding.fired = false;
-    absl::StatusOr<cel::Value> value = compiled.program->Evaluate(activation, arena);
-    if (!value.ok()) {
-      return absl::InternalError(
-          absl::StrCat("rule ", rule.id(), ": ", value.status().message()));
-    }
+    const cel::Value* value = &values[i];
     if (value->IsBool()) {
       finding.fired = value->bool_value();
     } else if (value->IsError()) {

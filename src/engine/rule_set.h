@@ -82,7 +82,6 @@ class RuleSet {
   };
   struct CompiledRule {
     v1::FraudRule rule;
-    std::unique_ptr<cel::Program> program;
     std::vector<ObservedPath> observed;
   };
 
@@ -91,6 +90,10 @@ class RuleSet {
   // Declared first: destroyed after the programs compiled from it.
   std::unique_ptr<cel::Env> env_;
   std::vector<CompiledRule> rules_;
+  // rules_[i]'s expression is programs_->program(i): all evaluated in one
+  // call per event (each variable bound once, operands shared by several
+  // rules, such as has(event.deposit_requested), evaluated once).
+  std::unique_ptr<cel::ProgramSet> programs_;
 };
 
 // The variable paths an expression names (e.g. "features.new_device",
