@@ -32,6 +32,17 @@ class MessageLayoutInspector {
     *offset = schema.GetFieldOffset(field);
     return true;
   }
+  // A member of a real oneof: where its value is stored (the oneof's union)
+  // and where the oneof's case (the number of the member set, or 0) is.
+  static bool OneofMemberOffsets(const Reflection& reflection, const FieldDescriptor* field,
+                                 uint32_t* value_offset, uint32_t* case_offset) {
+    const internal::ReflectionSchema& schema = reflection.schema_;
+    if (reflection.descriptor_ != field->containing_type()) return false;
+    if (!schema.InRealOneof(field) || schema.IsFieldInlined(field)) return false;
+    *value_offset = schema.GetFieldOffset(field);
+    *case_offset = schema.GetOneofCaseOffset(field->real_containing_oneof());
+    return true;
+  }
 };
 
 }  // namespace protobuf
@@ -181,6 +192,7 @@ FieldReader FieldReader::Create(const Descriptor* descriptor, const FieldDescrip
   }
 #ifdef PITBOSS_CEL_RAW_FIELD_OFFSETS
   uint32_t offset = 0;
+  uint32_t case_offset = 0;
   if (RawCandidate(field, reader.kind_) &&
       google::protobuf::MessageLayoutInspector::FieldOffset(*reader.reflection_, field,
                                                             &offset) &&
@@ -188,6 +200,19 @@ FieldReader FieldReader::Create(const Descriptor* descriptor, const FieldDescrip
     FieldReader candidate = reader;
     candidate.offset_ = static_cast<int32_t>(offset);
     if (candidate.ProbeRawLayout(*prototype)) reader.offset_ = candidate.offset_;
+  } else if (reader.kind_ == Kind::kMessage && RawCandidate(field, reader.kind_) &&
+             google::protobuf::MessageLayoutInspector::OneofMemberOffsets(
+                 *reader.reflection_, field, &offset, &case_offset) &&
+             offset < (1u << 30) && case_offset < (1u << 30)) {
+    // A message member of a oneof (e.g. an event's kind): read raw when its
+    // oneof's case names it, else it is the default instance.
+    FieldReader candidate = reader;
+    candidate.offset_ = static_cast<int32_t>(offset);
+    candidate.case_offset_ = static_cast<int32_t>(case_offset);
+    candidate.number_ = field->number();
+    if (candidate.ProbeRawLayout(*prototype) && candidate.ProbeOneofMember(*prototype)) {
+      reader = candidate;
+    }
   }
 #endif
   return reader;
@@ -243,6 +268,47 @@ bool FieldReader::ProbeRawLayout(const Message& prototype) const {
     default:
       return false;
   }
+}
+
+// For a raw oneof member: presence and reads follow the oneof's case through
+// every state the probe can put the oneof in.
+bool FieldReader::ProbeOneofMember(const Message& prototype) const {
+  const Reflection* r = reflection_;
+  const FieldDescriptor* f = field_;
+  const google::protobuf::OneofDescriptor* oneof = f->real_containing_oneof();
+  auto agrees = [&](const Message& m) {
+    return RawHas(m) == r->HasField(m, f) && &SubMessage(m) == &r->GetMessage(m, f);
+  };
+  if (!agrees(prototype) || RawHas(prototype)) return false;
+  std::unique_ptr<Message> probe(prototype.New());
+  Message& m = *probe;
+  if (!agrees(m)) return false;
+  r->MutableMessage(&m, f);
+  if (!agrees(m) || !RawHas(m)) return false;
+  // Every other member set in turn: this one reads as absent and default.
+  for (int i = 0; i < oneof->field_count(); ++i) {
+    const FieldDescriptor* other = oneof->field(i);
+    if (other == f) continue;
+    switch (other->cpp_type()) {
+      case FieldDescriptor::CPPTYPE_MESSAGE:
+        r->MutableMessage(&m, other);
+        break;
+      case FieldDescriptor::CPPTYPE_STRING:
+        r->SetString(&m, other, "pitboss field reader probe, longer than any small-string buffer");
+        break;
+      case FieldDescriptor::CPPTYPE_INT64:
+        r->SetInt64(&m, other, 1);
+        break;
+      case FieldDescriptor::CPPTYPE_BOOL:
+        r->SetBool(&m, other, true);
+        break;
+      default:
+        continue;  // the clear below covers the case value itself
+    }
+    if (!r->HasField(m, other) || !agrees(m) || RawHas(m)) return false;
+  }
+  r->ClearOneof(&m, oneof);
+  return agrees(m) && !RawHas(m);
 }
 
 bool FieldReader::RepeatedStringContains(const Message& m, absl::string_view s) const {

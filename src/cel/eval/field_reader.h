@@ -10,9 +10,11 @@
 // Reflection befriends) and then checks that offset against reflection on a
 // probe message: the raw read must see exactly what reflection sees for a set
 // and for a default field. Only then are reads a load at a fixed offset;
-// otherwise (another protobuf version, oneof members, inlined or cord
-// strings, extensions, lazy fields) the reader uses the cached Reflection and
-// FieldDescriptor, which is still free of name lookups.
+// message members of a oneof (an event's kind) read the oneof's case first
+// (probed through every member of the oneof). Otherwise (another protobuf
+// version, scalar oneof members, inlined or cord strings, extensions, lazy
+// fields) the reader uses the cached Reflection and FieldDescriptor, which is
+// still free of name lookups.
 //
 // A reader applies only to messages of exactly its generated class
 // (Matches: one typeid comparison); callers fall back to the generic field
@@ -96,10 +98,19 @@ class FieldReader {
   }
   const google::protobuf::Message& SubMessage(const google::protobuf::Message& m) const {
     if (raw()) {
+      if (case_offset_ >= 0 && !RawHas(m)) return *default_sub_;
       const google::protobuf::Message* sub = At<const google::protobuf::Message*>(m);
       return sub != nullptr ? *sub : *default_sub_;
     }
     return reflection_->GetMessage(m, field_);
+  }
+  // Whether presence is a raw read (a oneof member read raw): then RawHas is
+  // has() of the field.
+  bool raw_presence() const { return case_offset_ >= 0; }
+  bool RawHas(const google::protobuf::Message& m) const {
+    uint32_t oneof_case;
+    std::memcpy(&oneof_case, reinterpret_cast<const char*>(&m) + case_offset_, sizeof oneof_case);
+    return oneof_case == static_cast<uint32_t>(number_);
   }
   int RepeatedSize(const google::protobuf::Message& m) const {
     if (raw()) {
@@ -151,9 +162,14 @@ class FieldReader {
   Value ReadSlow(const google::protobuf::Message& m, EvalContext& ctx) const;
   // Checks the raw plan against reflection on a probe message.
   bool ProbeRawLayout(const google::protobuf::Message& prototype) const;
+  bool ProbeOneofMember(const google::protobuf::Message& prototype) const;
 
   Kind kind_ = Kind::kNone;
   int32_t offset_ = -1;  // byte offset of the field in its class; -1: use reflection
+  // A oneof member read raw: the byte offset of its oneof's case and its
+  // field number (the case value when it is the member set); else -1.
+  int32_t case_offset_ = -1;
+  int32_t number_ = 0;
   const google::protobuf::FieldDescriptor* field_ = nullptr;
   const google::protobuf::Reflection* reflection_ = nullptr;
   const std::type_info* type_ = nullptr;

@@ -162,6 +162,7 @@ Value SelectNode::ApplySlow(const Value& operand, Frame& frame) const {
     case ValueKind::kMessage: {
       const google::protobuf::Message& msg = *operand.message_value();
       if (reader_.Matches(msg)) {  // test_only_
+        if (reader_.raw_presence()) return Value::Bool(reader_.RawHas(msg));
         if (field_descriptor_->is_repeated()) {
           return Value::Bool(reader_.RepeatedSize(msg) > 0);
         }

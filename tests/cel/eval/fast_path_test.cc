@@ -46,6 +46,8 @@ const char* const kExpressions[] = {
     // Presence.
     "has(sample.leaf)", "has(sample.rs)", "has(sample.os)", "has(sample.oi)", "has(sample.opt)",
     "has(sample.wrapped)", "has(sample.i64)", "has(sample.s)", "has(sample.child.leaf)",
+    "has(sample.oleaf)", "has(sample.oleaf.name)", "has(sample.child.oleaf)",
+    "sample.child.oleaf.n", "sample.oleaf.n + 1", "sample.oleaf == sample.leaf",
     // size() of repeated fields.
     "size(sample.rs)", "sample.rs.size()", "size(sample.rleaf)", "size(sample.ri32)",
     "size(sample.ri)", "size(sample.child.rs)", "size(sample.m)",
@@ -225,6 +227,40 @@ TEST_F(FastPathTest, OneofMembersReadLikeReflection) {
   ExpectSameResults(sample, legacy);
   sample.mutable_oleaf()->set_name("leaf in a oneof");
   ExpectSameResults(sample, legacy);
+  // Another member after the message member: the union now holds that one.
+  sample.set_oi(12);
+  ExpectSameResults(sample, legacy);
+  // An empty message member is still the member set.
+  sample.mutable_oleaf();
+  ExpectSameResults(sample, legacy);
+  sample.mutable_child()->mutable_oleaf()->set_n(3);
+  ExpectSameResults(sample, legacy);
+  sample.clear_choice();
+  ExpectSameResults(sample, legacy);
+}
+
+// The raw oneof reads against protobuf's own accessors, member by member.
+TEST(FieldReaderTest, OneofMessageMemberFollowsTheCase) {
+  using eval_internal::FieldReader;
+  const google::protobuf::Descriptor* d = Sample::descriptor();
+  const FieldReader oleaf = FieldReader::Create(d, d->FindFieldByName("oleaf"));
+  ASSERT_TRUE(oleaf.raw_presence());
+  Sample sample;
+  EXPECT_FALSE(oleaf.RawHas(sample));
+  EXPECT_EQ(&oleaf.SubMessage(sample), &celtest::Leaf::default_instance());
+  sample.mutable_oleaf()->set_n(4);
+  EXPECT_TRUE(oleaf.RawHas(sample));
+  EXPECT_EQ(&oleaf.SubMessage(sample), &sample.oleaf());
+  sample.set_os("now a string");
+  EXPECT_FALSE(oleaf.RawHas(sample));
+  EXPECT_EQ(&oleaf.SubMessage(sample), &celtest::Leaf::default_instance());
+  EXPECT_FALSE(oleaf.RawHas(Sample::default_instance()));
+  // On an arena too (the engine parses requests into one).
+  google::protobuf::Arena arena;
+  auto* on_arena = google::protobuf::Arena::CreateMessage<Sample>(&arena);
+  on_arena->mutable_oleaf()->set_name("arena");
+  EXPECT_TRUE(oleaf.RawHas(*on_arena));
+  EXPECT_EQ(&oleaf.SubMessage(*on_arena), &on_arena->oleaf());
 }
 
 TEST_F(FastPathTest, SpotValues) {
@@ -317,10 +353,14 @@ TEST(FieldReaderTest, RawOffsetsOnlyWhereTheLayoutIsPlain) {
   for (const char* name : {"i64", "b", "s", "leaf", "rs", "ri"}) {
     EXPECT_TRUE(reader(name).raw()) << name;
   }
-  for (const char* name : {"os", "oi", "oleaf"}) {
-    EXPECT_FALSE(reader(name).raw()) << name;  // oneof members
+  for (const char* name : {"os", "oi"}) {
+    EXPECT_FALSE(reader(name).raw()) << name;  // scalar oneof members
     EXPECT_NE(reader(name).kind(), FieldReader::Kind::kNone) << name;
   }
+  // A message member of a oneof reads raw behind its oneof's case.
+  EXPECT_TRUE(reader("oleaf").raw());
+  EXPECT_TRUE(reader("oleaf").raw_presence());
+  EXPECT_FALSE(reader("leaf").raw_presence());
   EXPECT_EQ(reader("m").kind(), FieldReader::Kind::kNone);
   EXPECT_EQ(reader("wrapped").kind(), FieldReader::Kind::kNone);
   const google::protobuf::Descriptor* legacy = Legacy::descriptor();
