@@ -69,6 +69,11 @@ absl::Status ValidateScoreThresholds(absl::Span<const v1::ScoreThreshold> thresh
 // RuleSet points at the policy's FraudRule (`rule`) instead of copying its id,
 // mode, action, code and message per evaluation (most rules do not fire).
 struct Finding {
+  // User-provided, so that emplace_back() (value-initialisation) does not
+  // zero all of the struct before constructing its members: the rule set
+  // makes one Finding per rule per event.
+  Finding() {}
+
   // DOMAIN or RULE.
   v1::ReasonSource source = v1::REASON_SOURCE_RULE;
   // When set (RULE findings of a RuleSet): the rule, which outlives the
