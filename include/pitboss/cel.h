@@ -60,6 +60,13 @@ struct CompilerOptions {
   // Parsing.
   bool enable_macros = true;            // has, all, exists, exists_one, map, filter
   bool enable_optional_syntax = false;  // a.?b, a[?b], [?x], {?k: v}
+  // Optional values (cel-spec "optionals", cel-go's cel.OptionalTypes()): the
+  // type optional_type(T); optional.of, optional.ofNonZeroValue,
+  // optional.none, hasValue(), value(), or(), orValue(); `a.?b` and `a[?k]`
+  // (optional.none() when absent); `[?x]`, `{?k: x}` and `Msg{?f: x}` (the
+  // element, entry or field left out when x is none); the optMap / optFlatMap
+  // macros. Implies enable_optional_syntax.
+  bool enable_optional_types = false;
   int max_nesting_depth = 250;
   int max_expression_size = 100000;  // code points
   // Type checking. When off, names resolve at run time and calls dispatch on
@@ -70,6 +77,7 @@ struct CompilerOptions {
   // Library.
   bool enable_strings_extension = true;
   bool enable_math_extension = true;
+  bool enable_encoders_extension = false;  // base64.encode, base64.decode
   // Planning.
   bool fold_constants = true;
   // Evaluation limits. A program that exceeds them evaluates to an error value

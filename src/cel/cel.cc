@@ -17,6 +17,7 @@
 #include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/message.h"
 #include "src/cel/checker/checker.h"
+#include "src/cel/checker/optional_decls.h"
 #include "src/cel/checker/standard_decls.h"
 #include "src/cel/checker/type_provider.h"
 #include "src/cel/common/proto_value.h"
@@ -525,7 +526,8 @@ absl::StatusOr<std::unique_ptr<Program>> CreateProgram(const Env& env,
   const CompilerOptions& options = env.options();
   ParserOptions parser_options;
   parser_options.enable_macros = options.enable_macros;
-  parser_options.enable_optional_syntax = options.enable_optional_syntax;
+  parser_options.enable_optional_syntax =
+      options.enable_optional_syntax || options.enable_optional_types;
   parser_options.max_recursion_depth = options.max_nesting_depth;
   parser_options.max_expression_size = options.max_expression_size;
   PITBOSS_ASSIGN_OR_RETURN(ParsedExpr parsed, Parse(expression, parser_options));
@@ -539,6 +541,11 @@ absl::StatusOr<std::unique_ptr<Program>> CreateProgram(const Env& env,
   checker_env.AddFunctions(StandardFunctionDecls());
   if (options.enable_strings_extension) checker_env.AddFunctions(StringsExtensionDecls());
   if (options.enable_math_extension) checker_env.AddFunctions(MathExtensionDecls());
+  if (options.enable_encoders_extension) checker_env.AddFunctions(EncodersExtensionDecls());
+  if (options.enable_optional_types) {
+    checker_env.AddFunctions(OptionalFunctionDecls());
+    checker_env.AddTypeName(kOptionalTypeName, OptionalType(CelType::Dyn()));
+  }
   if (options.enable_macros) checker_env.AddFunction(eval_internal::MapInsertDecl());
   checker_env.AddFunctions(env.functions());
   for (const VariableDecl& v : env.variables()) checker_env.AddVariable(v);
@@ -558,7 +565,9 @@ absl::StatusOr<std::unique_ptr<Program>> CreateProgram(const Env& env,
   for (const VariableDecl& v : env.variables()) planner_options.variable_order.push_back(v.name);
   PITBOSS_ASSIGN_OR_RETURN(
       std::unique_ptr<eval_internal::ProgramImpl> impl,
-      eval_internal::Plan(parsed, checked_ptr, checker_env, StandardRegistry(),
+      eval_internal::Plan(parsed, checked_ptr, checker_env,
+                          StandardRegistryWith(options.enable_optional_types,
+                                               options.enable_encoders_extension),
                           planner_options, env.factory()));
   return std::unique_ptr<Program>(new Program(std::move(impl)));
 }

@@ -129,6 +129,14 @@ std::string ResultLine(const cel::Value& value, const cel::CelType* type, const 
   return out;
 }
 
+// `pitboss expr` (and so the conformance run) compiles with every opt-in
+// library, like cel-go's conformance environment: optional values and the
+// encoders extension on top of the defaults.
+void EnableExprExtensions(cel::CompilerOptions& options) {
+  options.enable_optional_types = true;
+  options.enable_encoders_extension = true;
+}
+
 }  // namespace
 
 absl::StatusOr<ExprBinding> ParseExprBinding(absl::string_view flag) {
@@ -174,7 +182,7 @@ std::string ExprRunner::RunLine(absl::string_view line) const {
   cel::Env env(types_->pool(), types_->factory());
   env.options().enable_checking = !*disable_check;
   env.options().enable_macros = !*disable_macros;
-  env.options().enable_optional_syntax = true;
+  EnableExprExtensions(env.options());
   env.SetContainer(*container);
   if (const Value* type_env = Field(test, "typeEnv")) {
     absl::Status declared = DeclareTypeEnv(*type_env, env);
@@ -226,7 +234,7 @@ ExprResult ExprRunner::RunExpr(const ExprRequest& request) const {
   cel::Env env(types_->pool(), types_->factory());
   env.options().enable_checking = !request.disable_check;
   env.options().enable_macros = !request.disable_macros;
-  env.options().enable_optional_syntax = true;
+  EnableExprExtensions(env.options());
   env.SetContainer(request.container);
 
   google::protobuf::Arena arena;

@@ -11,6 +11,10 @@
 //   {"unknown": ["<expr id>", ...]}                        an unknown result
 //   {"error": "<message>", "stage": "input"|"compile"|"eval"}
 //
+// Expressions compile with the default CompilerOptions plus optional values
+// (enable_optional_types) and the encoders extension, like cel-go's
+// conformance environment.
+//
 // "input" errors are bad test JSON (never the expression's fault), "compile"
 // errors are parse/type errors (with line, column and caret), "eval" errors are
 // CEL runtime errors (division by zero, no such overload, ...). The conformance

@@ -96,6 +96,25 @@ TEST_F(ExprRunnerTest, RunExprWithBindings) {
   EXPECT_EQ(result.json, R"j({"value":{"boolValue":true},"type":{"primitive":"BOOL"}})j");
 }
 
+TEST_F(ExprRunnerTest, OptionalValuesAndEncodersAreEnabled) {
+  EXPECT_EQ(Run(R"j({"expr":"{'a': 1}.?b.orValue(2)"})j"),
+            R"j({"value":{"int64Value":"2"},"type":{"primitive":"INT64"}})j");
+  EXPECT_EQ(Run(R"j({"expr":"[?optional.none(), ?optional.of(1)]","disableCheck":true})j"),
+            R"j({"value":{"listValue":{"values":[{"int64Value":"1"}]}}})j");
+  EXPECT_EQ(Run(R"j({"expr":"optional.of(1)","checkOnly":true})j"),
+            R"j({"type":{"abstractType":{"name":"optional_type","parameterTypes":[{"primitive":"INT64"}]}}})j");
+  EXPECT_EQ(Run(R"j({"expr":"base64.encode(b'hi')"})j"),
+            R"j({"value":{"stringValue":"aGk="},"type":{"primitive":"STRING"}})j");
+  ExprRequest request;
+  request.expr = "x.?y.optMap(v, v * 2).value()";
+  absl::StatusOr<ExprBinding> x = ParseExprBinding("x={\"y\": 21}");
+  ASSERT_THAT(x, IsOk());
+  request.bindings = {*x};
+  ExprResult result = runner_.RunExpr(request);
+  EXPECT_TRUE(result.ok) << result.text;
+  EXPECT_EQ(result.text, "42");
+}
+
 TEST_F(ExprRunnerTest, RunExprErrors) {
   ExprRequest request;
   request.expr = "1 / 0";

@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "src/cel/checker/optional_decls.h"
 #include "src/cel/checker/standard_decls.h"
 
 namespace pitboss {
@@ -33,6 +34,11 @@ const CelType* CheckerEnv::FindVariable(absl::string_view name) const {
 const FunctionDecl* CheckerEnv::FindFunction(absl::string_view name) const {
   auto it = functions_.find(name);
   return it == functions_.end() ? nullptr : &it->second;
+}
+
+const CelType* CheckerEnv::FindTypeName(absl::string_view name) const {
+  auto it = type_names_.find(name);
+  return it == type_names_.end() ? nullptr : &it->second;
 }
 
 std::vector<std::string> CheckerEnv::Candidates(absl::string_view name) const {
@@ -162,6 +168,21 @@ bool Assignable(Mapping& m, const CelType& to_in, const CelType& from_in) {
     default:
       return true;  // same primitive kind
   }
+}
+
+// Whether `a` is at most as specific as `b` (cel-go's isEqualOrLessSpecific):
+// dyn and free type parameters are the least specific; parameterized types
+// of one kind compare parameter by parameter.
+bool EqualOrLessSpecific(const CelType& a, const CelType& b) {
+  if (a.IsDyn() || a.kind() == Kind::kTypeParam) return true;
+  if (b.IsDyn() || b.kind() == Kind::kTypeParam) return false;
+  if (a.kind() != b.kind()) return false;
+  if (a.params().empty() || a.kind() == Kind::kMessage) return a == b;
+  if (a.params().size() != b.params().size()) return false;
+  for (size_t i = 0; i < a.params().size(); ++i) {
+    if (!EqualOrLessSpecific(a.params()[i], b.params()[i])) return false;
+  }
+  return true;
 }
 
 // Renames an overload's type parameters apart ("A" -> "_A3").
@@ -345,6 +366,12 @@ class Checker {
       CelType type_of;
       bool is_type = StandardTypeIdent(cand, &type_of);
       if (!is_type) {
+        if (const CelType* named = env_.FindTypeName(cand)) {
+          type_of = CelType::TypeOf(*named);
+          is_type = true;
+        }
+      }
+      if (!is_type) {
         if (const Descriptor* d = env_.provider().FindMessage(cand)) {
           type_of = CelType::TypeOf(TypeProvider::MessageValueType(d));
           is_type = true;
@@ -391,6 +418,13 @@ class Checker {
   }
 
   CelType FieldSelection(const Expr& e, const CelType& operand, const std::string& field) {
+    // Selecting through an optional stays optional (cel-go: a none operand
+    // gives none, a present one the field as an optional).
+    CelType inner;
+    if (IsOptionalType(operand, &inner)) {
+      CelType selected = FieldSelection(e, Resolve(mapping_, inner), field);
+      return selected.kind() == Kind::kError ? selected : OptionalType(selected);
+    }
     switch (operand.kind()) {
       case Kind::kMessage: {
         const Descriptor* d = env_.provider().FindMessage(operand.name());
@@ -414,7 +448,35 @@ class Checker {
     }
   }
 
+  // `operand.?field`: the parser's `_?._`(operand, "field"). The field's
+  // type (through an optional operand too) as an optional.
+  CelType VisitOptionalSelect(const Expr& e, const CallExpr& call) {
+    CelType operand = Resolve(mapping_, Visit(*call.args[0]));
+    const Expr& field = *call.args[1];
+    const Constant* name = field.as_constant();
+    if (name == nullptr || name->kind != Constant::Kind::kString) {
+      Visit(field);
+      Error(field.id, "unsupported optional field selection");
+      return CelType::Error();
+    }
+    Set(field, CelType::String());
+    CelType inner;
+    if (IsOptionalType(operand, &inner)) operand = Resolve(mapping_, inner);
+    CelType selected = FieldSelection(e, operand, name->string_value);
+    if (selected.kind() == Kind::kError) return selected;
+    Reference ref;
+    ref.kind = Reference::Kind::kFunction;
+    ref.name = op::kOptSelect;
+    ref.overload_ids.push_back(kSelectOptionalFieldId);
+    out_.references[e.id] = std::move(ref);
+    return OptionalType(selected);
+  }
+
   CelType VisitCall(const Expr& e, const CallExpr& call) {
+    if (call.target == nullptr && call.function == op::kOptSelect && call.args.size() == 2 &&
+        env_.FindTypeName(kOptionalTypeName) != nullptr) {
+      return VisitOptionalSelect(e, call);
+    }
     // A receiver that is a namespace: `math.abs(x)`, `pkg.fn(x)`.
     if (call.target != nullptr) {
       std::string qname;
@@ -509,6 +571,9 @@ class Checker {
       if (n.IsDyn()) return n;
       if (p.kind() == Kind::kNull) return n;  // null joins a nullable type
       if (n.kind() == Kind::kWrapper && p.kind() != Kind::kWrapper) return n;
+      // list(int) and list(dyn), optional_type(int) and optional_type(dyn):
+      // the less specific one.
+      if (p.kind() == n.kind() && !p.params().empty() && !EqualOrLessSpecific(p, n)) return n;
       return p;
     }
     return CelType::Dyn();
@@ -521,7 +586,7 @@ class Checker {
       CelType t = Visit(*list.elements[i]);
       bool optional = false;
       for (int32_t oi : list.optional_indices) optional |= (static_cast<size_t>(oi) == i);
-      if (optional) t = OptionalInner(t);
+      if (optional) t = OptionalInner(*list.elements[i], t);
       elem = first ? t : Join(elem, t);
       first = false;
     }
@@ -529,10 +594,15 @@ class Checker {
     return CelType::List(elem);
   }
 
-  CelType OptionalInner(const CelType& t) {
+  // The value type of an optional element `[?e]` / entry `{?k: e}`; `e`
+  // must be an optional (or dyn).
+  CelType OptionalInner(const Expr& element, const CelType& t) {
     CelType r = Resolve(mapping_, t);
-    if (r.kind() == Kind::kOpaque && r.name() == "optional_type" && !r.params().empty()) {
-      return r.params()[0];
+    CelType inner;
+    if (IsOptionalType(r, &inner)) return inner;
+    if (!r.IsDynOrError() && r.kind() != Kind::kTypeParam) {
+      Error(element.id, absl::StrCat("expected type '", OptionalType(r).DebugString(),
+                                     "' but found '", FmtType(r), "'"));
     }
     return CelType::Dyn();
   }
@@ -544,7 +614,7 @@ class Checker {
     for (const MapExpr::Entry& entry : map.entries) {
       CelType k = Visit(*entry.key);
       CelType v = Visit(*entry.value);
-      if (entry.optional) v = OptionalInner(v);
+      if (entry.optional) v = OptionalInner(*entry.value, v);
       CelType kr = Resolve(mapping_, k);
       switch (kr.kind()) {
         case Kind::kBool:
@@ -598,7 +668,7 @@ class Checker {
         continue;
       }
       CelType ft = TypeProvider::FieldType(f);
-      if (entry.optional) ft = CelType::Opaque("optional_type", {ft});
+      if (entry.optional) ft = OptionalType(ft);
       Mapping trial = mapping_;
       if (Assignable(trial, ft, v)) {
         mapping_ = std::move(trial);

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -71,8 +72,15 @@ class CheckerEnv {
     for (const FunctionDecl& d : decls) AddFunction(d);
   }
 
+  // A type name usable as a type value beyond the standard ones (e.g.
+  // optional_type): `name` denotes `type`.
+  void AddTypeName(absl::string_view name, CelType type) {
+    type_names_[name] = std::move(type);
+  }
+
   const CelType* FindVariable(absl::string_view name) const;
   const FunctionDecl* FindFunction(absl::string_view name) const;
+  const CelType* FindTypeName(absl::string_view name) const;
 
   // Candidate spellings of `name` in the container, most specific first
   // ("a.b.x", "a.x", "x"); a leading dot yields just the rest.
@@ -83,6 +91,7 @@ class CheckerEnv {
   std::string container_;
   absl::flat_hash_map<std::string, CelType> variables_;
   absl::flat_hash_map<std::string, FunctionDecl> functions_;
+  absl::flat_hash_map<std::string, CelType> type_names_;
 };
 
 struct CheckOptions {

@@ -361,6 +361,14 @@ const std::vector<FunctionDecl>& MathExtensionDecls() {
   return *kDecls;
 }
 
+const std::vector<FunctionDecl>& EncodersExtensionDecls() {
+  static const std::vector<FunctionDecl>* const kDecls = new std::vector<FunctionDecl>{
+      Fn("base64.encode").Global("base64_encode_bytes", {T::Bytes()}, T::String()).Build(),
+      Fn("base64.decode").Global("base64_decode_string", {T::String()}, T::Bytes()).Build(),
+  };
+  return *kDecls;
+}
+
 bool StandardTypeIdent(absl::string_view name, CelType* type_of) {
   CelType t;
   if (name == "int") {

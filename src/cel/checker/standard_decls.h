@@ -1,6 +1,6 @@
 // The standard declarations table: every function and operator of the CEL
 // standard environment (cel-spec langdef "List of Standard Definitions"), plus
-// the strings and math extensions, with the definition's overload ids.
+// the strings, math and encoders extensions, with the definition's overload ids.
 //
 // The ids are the contract with the runtime's function registry (CEL-VALUES):
 // tests/cel/checker/standard_decls_test.cc checks that both sides list the same
@@ -27,6 +27,10 @@ const std::vector<FunctionDecl>& StringsExtensionDecls();
 // math.greatest / math.least macros), abs, sign, ceil, floor, round, trunc,
 // isInf, isNaN, isFinite, bitAnd/bitOr/bitXor/bitNot/bitShiftLeft/Right.
 const std::vector<FunctionDecl>& MathExtensionDecls();
+
+// The encoders extension: base64.encode(bytes) -> string and
+// base64.decode(string) -> bytes.
+const std::vector<FunctionDecl>& EncodersExtensionDecls();
 
 // Names usable as type values: int, uint, double, bool, string, bytes, list,
 // map, null_type, type and the Timestamp / Duration names (not dyn: it is a

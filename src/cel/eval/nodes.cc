@@ -12,6 +12,7 @@
 #include "google/protobuf/arena.h"
 #include "google/protobuf/message.h"
 #include "src/cel/common/proto_value.h"
+#include "src/cel/runtime/optional_library.h"
 
 namespace pitboss {
 namespace cel {
@@ -183,6 +184,12 @@ Value SelectNode::ApplySlow(const Value& operand, Frame& frame) const {
       return frame.ctx->Error(
           absl::NotFoundError(absl::StrCat("no such key: '", field_, "'")));
     }
+    case ValueKind::kOptional:
+      // Selecting through an optional (cel-go): none stays none and has() of
+      // it is false; a present value gives the field as an optional.
+      if (!operand.optional_has_value()) return test_only_ ? Value::Bool(false) : operand;
+      if (test_only_) return Apply(operand.optional_value(), frame);
+      return SelectOptionalField(operand.optional_value(), field_, *frame.ctx);
     case ValueKind::kError:
     case ValueKind::kUnknown:
       return operand;

@@ -10,10 +10,13 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "src/cel/checker/optional_decls.h"
 #include "src/cel/checker/standard_decls.h"
 #include "src/cel/common/eval_context.h"
 #include "src/cel/eval/call_node.h"
 #include "src/cel/eval/nodes.h"
+#include "src/cel/eval/optional_or_node.h"
+#include "src/cel/eval/optional_select_node.h"
 #include "src/common/status_macros.h"
 
 namespace pitboss {
@@ -165,6 +168,9 @@ class Planner {
         if (d != nullptr) return d->full_name();
         break;
       }
+      case CelType::Kind::kOpaque:
+        // Values know their opaque type by name only (optional_type).
+        return fold_ctx_.String(t.name()).string_value();
       default:
         break;
     }
@@ -182,6 +188,9 @@ class Planner {
     CelType type_of;
     if (StandardTypeIdent(name, &type_of)) {
       return std::make_unique<ConstNode>(id, Value::Type(TypeName(type_of.elem())));
+    }
+    if (const CelType* named = env_.FindTypeName(name)) {
+      return std::make_unique<ConstNode>(id, Value::Type(TypeName(*named)));
     }
     if (const Descriptor* d = env_.provider().FindMessage(name)) {
       return std::make_unique<ConstNode>(
@@ -375,9 +384,28 @@ class Planner {
         }
         return std::make_unique<MapInsertNode>(e.id, std::move(args));
       }
+      if (fn == op::kOptSelect && call.args.size() == 2 &&
+          (checked_ == nullptr || ref != nullptr) && HasFunction(registry_, op::kOptSelect)) {
+        return PlanOptionalSelect(e, call);
+      }
       if (fn == op::kNotStrictlyFalse && call.args.size() == 1) {
         PITBOSS_ASSIGN_OR_RETURN(NodePtr arg, Plan(*call.args[0]));
         return std::make_unique<NotStrictlyFalseNode>(e.id, std::move(arg));
+      }
+    }
+    if (call.target != nullptr && call.args.size() == 1 && (fn == "or" || fn == "orValue")) {
+      const char* id = fn == "or" ? "optional_or_optional" : "optional_orValue_value";
+      const bool optional_or =
+          ref != nullptr ? ref->overload_ids.size() == 1 && ref->overload_ids[0] == id
+                         : checked_ == nullptr && FindOverloadById(registry_, id) != nullptr;
+      if (optional_or) {
+        PITBOSS_ASSIGN_OR_RETURN(NodePtr optional, Plan(*call.target));
+        PITBOSS_ASSIGN_OR_RETURN(NodePtr alternative, Plan(*call.args[0]));
+        const bool all_const =
+            optional->ConstantValue() != nullptr && alternative->ConstantValue() != nullptr;
+        return Fold(std::make_unique<OptionalOrNode>(e.id, fn == "orValue", std::move(optional),
+                                                     std::move(alternative)),
+                    all_const);
       }
     }
     std::string function = fn;
@@ -450,6 +478,31 @@ class Planner {
         NodePtr node, MakeCallNode(e.id, function, receiver, std::move(args),
                                    ref != nullptr ? ref->overload_ids : *kNoIds, registry_));
     return Fold(std::move(node), all_const);
+  }
+
+  // `operand.?field`: an OptionalSelectNode, with the field's descriptor when
+  // the checker typed the operand as a message (or an optional of one).
+  absl::StatusOr<NodePtr> PlanOptionalSelect(const Expr& e, const CallExpr& call) {
+    const Constant* name = call.args[1]->as_constant();
+    if (name == nullptr || name->kind != Constant::Kind::kString) {
+      return absl::InvalidArgumentError("unsupported optional field selection");
+    }
+    const FieldDescriptor* field = nullptr;
+    if (const CelType* t = FindType(call.args[0]->id)) {
+      CelType message = *t;
+      CelType inner;
+      if (IsOptionalType(message, &inner)) message = inner;
+      if (message.kind() == CelType::Kind::kMessage) {
+        if (const Descriptor* d = env_.provider().FindMessage(message.name())) {
+          field = d->FindFieldByName(name->string_value);
+        }
+      }
+    }
+    PITBOSS_ASSIGN_OR_RETURN(NodePtr operand, Plan(*call.args[0]));
+    const bool all_const = operand->ConstantValue() != nullptr;
+    return Fold(std::make_unique<OptionalSelectNode>(e.id, std::move(operand),
+                                                     name->string_value, field),
+                all_const);
   }
 
   // Replaces `node` by its value when its inputs are constants.

@@ -140,5 +140,29 @@ const FunctionRegistry& StandardRegistry() {
   return *kRegistry;
 }
 
+namespace {
+
+const FunctionRegistry* BuildRegistry(bool optional_values, bool encoders) {
+  auto* r = new FunctionRegistry();
+  absl::Status s = RegisterStandardFunctions(r);
+  if (s.ok()) s = RegisterStringsExtension(r);
+  if (s.ok()) s = RegisterMathExtension(r);
+  if (s.ok() && optional_values) s = RegisterOptionalFunctions(r);
+  if (s.ok() && encoders) s = RegisterEncodersExtension(r);
+  (void)s;  // see StandardRegistry()
+  return r;
+}
+
+}  // namespace
+
+const FunctionRegistry& StandardRegistryWith(bool optional_values, bool encoders) {
+  if (!optional_values && !encoders) return StandardRegistry();
+  static const FunctionRegistry* const kOptional = BuildRegistry(true, false);
+  static const FunctionRegistry* const kEncoders = BuildRegistry(false, true);
+  static const FunctionRegistry* const kBoth = BuildRegistry(true, true);
+  if (optional_values && encoders) return *kBoth;
+  return optional_values ? *kOptional : *kEncoders;
+}
+
 }  // namespace cel
 }  // namespace pitboss

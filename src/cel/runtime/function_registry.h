@@ -114,6 +114,10 @@ absl::Status RegisterEncodersExtension(FunctionRegistry* registry);
 
 // Standard library + strings + math, built once; immutable and thread-safe.
 const FunctionRegistry& StandardRegistry();
+// StandardRegistry()'s functions plus the opt-in ones: optional values and/or
+// the encoders extension. Built once per combination; immutable and
+// thread-safe. (false, false) is StandardRegistry().
+const FunctionRegistry& StandardRegistryWith(bool optional_values, bool encoders);
 
 }  // namespace cel
 }  // namespace pitboss

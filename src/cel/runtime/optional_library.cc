@@ -17,6 +17,7 @@
 #include "src/cel/common/proto_value.h"
 #include "src/cel/common/time_util.h"
 #include "src/cel/runtime/function_registry.h"
+#include "src/cel/runtime/optional_library.h"
 #include "src/common/status_macros.h"
 
 namespace pitboss {
@@ -101,14 +102,18 @@ Value IndexOptional(Args a, EvalContext& ctx) {
   return OptIndex(a[0].optional_value(), a[1], ctx);
 }
 
-// x.?field on maps and messages (and optionals of them).
-Value SelectOptionalField(Args a, EvalContext& ctx) {
-  Value target = a[0];
+Value SelectOptionalFieldFn(Args a, EvalContext& ctx) {
+  return SelectOptionalField(a[0], a[1].string_value(), ctx);
+}
+
+}  // namespace
+
+Value SelectOptionalField(const Value& target_in, absl::string_view field, EvalContext& ctx) {
+  Value target = target_in;
   if (target.IsOptional()) {
     if (!target.optional_has_value()) return Value::OptionalNone();
     target = target.optional_value();
   }
-  absl::string_view field = a[1].string_value();
   if (target.IsMap()) {
     Value out;
     if (target.map_value()->Find(Value::StringView(field), ctx, &out)) {
@@ -128,8 +133,6 @@ Value SelectOptionalField(Args a, EvalContext& ctx) {
   return ctx.NoSuchOverload();
 }
 
-}  // namespace
-
 absl::Status RegisterOptionalFunctions(FunctionRegistry* registry) {
   const K O = K::kOptional, A = K::kAny, S = K::kString, L = K::kList, M = K::kMap;
   struct Row {
@@ -147,7 +150,7 @@ absl::Status RegisterOptionalFunctions(FunctionRegistry* registry) {
       {"value", "optional_value", true, {O}, GetValue},
       {"or", "optional_or_optional", true, {O, O}, Or},
       {"orValue", "optional_orValue_value", true, {O, A}, OrValue},
-      {"_?._", "select_optional_field", false, {A, S}, SelectOptionalField},
+      {"_?._", "select_optional_field", false, {A, S}, SelectOptionalFieldFn},
       {"_[?_]", "list_optindex_optional_int", false, {L, A}, OptIndexFn},
       {"_[?_]", "map_optindex_optional_value", false, {M, A}, OptIndexFn},
       {"_[?_]", "optional_list_optindex_optional_int", false, {O, A}, OptIndexFn},
