@@ -180,14 +180,15 @@ absl::Status EngineImpl::Decide(const v1::Account& account, v1::Account* after,
   PITBOSS_ASSIGN_OR_RETURN(const v1::Account* starting,
                            StartingAccount(account, event, now, after));
   const v1::Account& before = *starting;
-  PITBOSS_ASSIGN_OR_RETURN(const v1::Features features,
-                           risk::ComputeFeatures(before, event, now, features_));
+  // On the per-call arena: its ~15 sub-messages are not heap allocations.
+  auto* features = google::protobuf::Arena::CreateMessage<v1::Features>(arena);
+  PITBOSS_RETURN_IF_ERROR(risk::ComputeFeaturesInto(before, event, now, features_, features));
   PITBOSS_ASSIGN_OR_RETURN(EventChecks checks,
-                           checker_->Check(before, event, features, now));
+                           checker_->Check(before, event, *features, now));
 
   // Domain findings first: they rank before rules of the same severity.
   std::vector<Finding> findings = std::move(checks.findings);
-  RuleInput input{&before, &event, &features, now};
+  RuleInput input{&before, &event, features, now};
   PITBOSS_RETURN_IF_ERROR(rules_->EvaluateInto(input, arena, &findings));
 
   PITBOSS_RETURN_IF_ERROR(combiner_->CombineInto(
