@@ -228,10 +228,13 @@ const std::string& GenesisHash() {
 namespace {
 
 // PayloadHash; `check_decision` false skips the walk of the decision for
-// unknown fields (a decision the engine built cannot have any).
+// unknown fields (a decision the engine built cannot have any). When
+// `decision_bytes` is set, it receives the decision's canonical bytes as
+// hashed.
 absl::StatusOr<std::string> PayloadHashImpl(const v1::Event& event,
                                             const v1::Decision& decision,
-                                            int64_t account_version, bool check_decision) {
+                                            int64_t account_version, bool check_decision,
+                                            std::string* decision_bytes) {
   // CanonicalBytes of the AuditPayload{event, decision, account_version},
   // written field by field instead of copying the event and the decision into
   // one: tag, length and bytes of each message field (both always present),
@@ -258,7 +261,9 @@ absl::StatusOr<std::string> PayloadHashImpl(const v1::Event& event,
   AppendSerialized(event, event_size, bytes);
   bytes.push_back(static_cast<char>((v1::AuditPayload::kDecisionFieldNumber << 3) | 2));
   AppendVarint(decision_size, bytes);
+  const size_t decision_at = bytes.size();
   AppendSerialized(decision, decision_size, bytes);
+  if (decision_bytes != nullptr) decision_bytes->assign(bytes, decision_at, decision_size);
   if (account_version != 0) {
     bytes.push_back(static_cast<char>(v1::AuditPayload::kAccountVersionFieldNumber << 3));
     AppendVarint(static_cast<uint64_t>(account_version), bytes);
@@ -271,7 +276,8 @@ absl::StatusOr<std::string> PayloadHashImpl(const v1::Event& event,
 absl::StatusOr<std::string> PayloadHash(const v1::Event& event,
                                         const v1::Decision& decision,
                                         int64_t account_version) {
-  return PayloadHashImpl(event, decision, account_version, /*check_decision=*/true);
+  return PayloadHashImpl(event, decision, account_version, /*check_decision=*/true,
+                         /*decision_bytes=*/nullptr);
 }
 
 absl::StatusOr<std::string> RecordLeafHash(const v1::AuditRecord& record) {
@@ -289,11 +295,11 @@ absl::StatusOr<std::string> RecordLeafHash(const v1::AuditRecord& record) {
 namespace {
 
 // AppendAuditRecord into `*record` (empty); see AppendEngineAuditRecord for
-// `check_decision`.
+// `check_decision` and `decision_bytes`.
 absl::Status AppendInto(const v1::AuditChainHead& head, const v1::Event& event,
                         const v1::Decision& decision, int64_t account_version,
                         absl::Time recorded_at, bool check_decision,
-                        v1::AuditRecord* record) {
+                        std::string* decision_bytes, v1::AuditRecord* record) {
   PITBOSS_ASSIGN_OR_RETURN(std::string previous, HeadHash(head, "audit_chain_head"));
   if (head.sequence() == UINT64_MAX) {
     return absl::OutOfRangeError("audit_chain_head.sequence: the chain is full");
@@ -311,7 +317,8 @@ absl::Status AppendInto(const v1::AuditChainHead& head, const v1::Event& event,
   record->mutable_recorded_at()->set_seconds(timestamp.seconds());
   record->mutable_recorded_at()->set_nanos(timestamp.nanos());
   PITBOSS_ASSIGN_OR_RETURN(std::string payload_hash,
-                           PayloadHashImpl(event, decision, account_version, check_decision));
+                           PayloadHashImpl(event, decision, account_version, check_decision,
+                                           decision_bytes));
   record->set_payload_hash(std::move(payload_hash));
   // The record holds exactly the leaf fields 1..6 now (RecordLeafHash's leaf),
   // all set here from checked values: its canonical bytes directly, without
@@ -336,16 +343,18 @@ absl::StatusOr<v1::AuditRecord> AppendAuditRecord(const v1::AuditChainHead& head
                                                   absl::Time recorded_at) {
   v1::AuditRecord record;
   PITBOSS_RETURN_IF_ERROR(AppendInto(head, event, decision, account_version, recorded_at,
-                                     /*check_decision=*/true, &record));
+                                     /*check_decision=*/true, /*decision_bytes=*/nullptr,
+                                     &record));
   return record;
 }
 
 absl::Status AppendEngineAuditRecord(const v1::AuditChainHead& head, const v1::Event& event,
                                      const v1::Decision& decision, int64_t account_version,
-                                     absl::Time recorded_at, v1::AuditRecord* record) {
+                                     absl::Time recorded_at, v1::AuditRecord* record,
+                                     std::string* decision_bytes) {
   record->Clear();
   return AppendInto(head, event, decision, account_version, recorded_at,
-                    /*check_decision=*/false, record);
+                    /*check_decision=*/false, decision_bytes, record);
 }
 
 v1::AuditChainHead HeadAfter(const v1::AuditRecord& record) {

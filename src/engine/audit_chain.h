@@ -107,10 +107,13 @@ absl::StatusOr<v1::AuditRecord> AppendAuditRecord(const v1::AuditChainHead& head
 // AppendAuditRecord for a decision the engine itself built (never parsed from
 // bytes, so it cannot carry unknown fields: it is not walked for them; the
 // event is), written into `*record` (cleared first; allocated on its arena,
-// if any). Same record, byte for byte.
+// if any). Same record, byte for byte. When `decision_bytes` is set, it
+// receives the decision's canonical bytes that went into the payload hash, so
+// a caller that writes the decision out again need not serialize it twice.
 absl::Status AppendEngineAuditRecord(const v1::AuditChainHead& head, const v1::Event& event,
                                      const v1::Decision& decision, int64_t account_version,
-                                     absl::Time recorded_at, v1::AuditRecord* record);
+                                     absl::Time recorded_at, v1::AuditRecord* record,
+                                     std::string* decision_bytes = nullptr);
 
 // The head after `record`.
 v1::AuditChainHead HeadAfter(const v1::AuditRecord& record);

@@ -1,7 +1,6 @@
 // The evaluate pipeline (see include/pitboss/engine.h).
 #include "pitboss/engine.h"
 
-#include <climits>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -9,8 +8,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/arena.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "src/common/status_macros.h"
 #include "src/domain/account_change.h"
 #include "src/domain/account_open.h"
@@ -23,6 +20,7 @@
 #include "src/engine/event_checks.h"
 #include "src/engine/policy_options.h"
 #include "src/engine/policy_validator.h"
+#include "src/engine/response_bytes.h"
 #include "src/engine/rule_set.h"
 #include "src/engine/state_changes.h"
 #include "src/risk/features.h"
@@ -90,11 +88,12 @@ class EngineImpl {
   // Evaluate's checks of the request and its time, then Decide.
   // `account_out` is null (in process: the account after is a copy in
   // `response`), or `request`'s own account, handed over (through bytes: it is
-  // changed in place and stays where it is; the caller moves it into the
-  // response). `arena` holds per-call temporaries.
+  // changed in place and stays where it is; the caller writes it out as the
+  // response's). `arena` holds per-call temporaries. `decision_bytes`: see
+  // Decide.
   absl::Status EvaluateInto(const v1::EvaluateRequest& request, v1::Account* account_out,
-                            google::protobuf::Arena* arena,
-                            v1::EvaluateResponse* response) const;
+                            google::protobuf::Arena* arena, v1::EvaluateResponse* response,
+                            std::string* decision_bytes = nullptr) const;
 
   // The one pipeline every entry point shares: decides `event` at `now`
   // against `account` and writes the account after the decision into
@@ -103,11 +102,13 @@ class EngineImpl {
   // account is changed in place; on error it is left half-changed and the
   // caller discards it) or an empty message that gets a changed copy;
   // `account` itself is then never changed. `arena` holds per-call
-  // temporaries.
+  // temporaries. When `decision_bytes` is set, it receives the decision's
+  // canonical bytes, made for the audit record (the decision is final then).
   absl::Status Decide(const v1::Account& account, v1::Account* after,
                       const v1::Event& event, absl::Time now,
                       const v1::AuditChainHead& head, google::protobuf::Arena* arena,
-                      v1::Decision* decision, v1::AuditRecord* audit) const;
+                      v1::Decision* decision, v1::AuditRecord* audit,
+                      std::string* decision_bytes = nullptr) const;
 
   const v1::Policy& policy() const { return policy_; }
 
@@ -156,7 +157,8 @@ absl::StatusOr<const v1::Account*> EngineImpl::StartingAccount(
 absl::Status EngineImpl::EvaluateInto(const v1::EvaluateRequest& request,
                                       v1::Account* account_out,
                                       google::protobuf::Arena* arena,
-                                      v1::EvaluateResponse* response) const {
+                                      v1::EvaluateResponse* response,
+                                      std::string* decision_bytes) const {
   if (!request.has_event()) return absl::InvalidArgumentError("event: missing");
   if (request.event().kind_case() == v1::Event::KIND_NOT_SET) {
     return absl::InvalidArgumentError("event.kind: no event kind set");
@@ -167,14 +169,14 @@ absl::Status EngineImpl::EvaluateInto(const v1::EvaluateRequest& request,
                 account_out != nullptr ? account_out : response->mutable_account(),
                 request.event(), domain::FromProtoTime(request.now()),
                 request.audit_chain_head(), arena, response->mutable_decision(),
-                response->mutable_audit());
+                response->mutable_audit(), decision_bytes);
 }
 
 absl::Status EngineImpl::Decide(const v1::Account& account, v1::Account* after,
                                 const v1::Event& event, absl::Time now,
                                 const v1::AuditChainHead& head,
                                 google::protobuf::Arena* arena, v1::Decision* decision,
-                                v1::AuditRecord* audit) const {
+                                v1::AuditRecord* audit, std::string* decision_bytes) const {
   const bool opened = event.has_account_opened();
   // A new account is built straight into `*after`.
   PITBOSS_ASSIGN_OR_RETURN(const v1::Account* starting,
@@ -237,8 +239,9 @@ absl::Status EngineImpl::Decide(const v1::Account& account, v1::Account* after,
   decision->set_account_version(after->version());
   decision->set_audit_sequence(head.sequence() + 1);
 
-  PITBOSS_RETURN_IF_ERROR(
-      AppendEngineAuditRecord(head, event, *decision, after->version(), now, audit));
+  // The last step: nothing changes the decision after it is hashed.
+  PITBOSS_RETURN_IF_ERROR(AppendEngineAuditRecord(head, event, *decision, after->version(),
+                                                  now, audit, decision_bytes));
   return absl::OkStatus();
 }
 
@@ -268,9 +271,9 @@ absl::StatusOr<std::string> Engine::EvaluateSerialized(absl::string_view bytes) 
                      engine::kMaxSerializedRequestBytes));
   }
   // Request and response live on one arena: parsing allocates from it, the
-  // request's account is changed in place and becomes the response's (no copy
-  // of the account at all), and freeing is one release instead of a destructor
-  // per sub-message (the account has hundreds).
+  // request's account is changed in place and written out as the response's
+  // (no copy of the account at all), and freeing is one release instead of a
+  // destructor per sub-message (the account has hundreds).
   google::protobuf::ArenaOptions arena_options;
   arena_options.start_block_size = engine::kArenaBlockBytes;
   arena_options.max_block_size = engine::kArenaBlockBytes;
@@ -280,28 +283,13 @@ absl::StatusOr<std::string> Engine::EvaluateSerialized(absl::string_view bytes) 
     return absl::InvalidArgumentError("request: malformed pitboss.v1.EvaluateRequest bytes");
   }
   auto* response = google::protobuf::Arena::CreateMessage<v1::EvaluateResponse>(&arena);
-  PITBOSS_RETURN_IF_ERROR(
-      impl_->EvaluateInto(*request, request->mutable_account(), &arena, response));
-  // The request's account, changed in place, becomes the response's (same
-  // arena: no copy).
-  response->unsafe_arena_set_allocated_account(request->unsafe_arena_release_account());
-  // Deterministic bytes, sized once and written once.
-  const size_t size = response->ByteSizeLong();
-  if (size > static_cast<size_t>(INT_MAX)) {
-    return absl::InternalError("response: too large to serialize");
-  }
-  std::string out;
-  out.resize(size);
-  {
-    google::protobuf::io::ArrayOutputStream array(out.data(), static_cast<int>(size));
-    google::protobuf::io::CodedOutputStream coded(&array);
-    coded.SetSerializationDeterministic(true);
-    response->SerializeWithCachedSizes(&coded);
-    if (coded.HadError() || coded.ByteCount() != static_cast<int64_t>(size)) {
-      return absl::InternalError("response: could not serialize");
-    }
-  }
-  return out;
+  std::string decision_bytes;
+  PITBOSS_RETURN_IF_ERROR(impl_->EvaluateInto(*request, request->mutable_account(), &arena,
+                                              response, &decision_bytes));
+  // Deterministic bytes of {decision, the request's account changed in place,
+  // audit}, reusing the decision's bytes that the audit record hashed.
+  return engine::SerializeEvaluateResponse(decision_bytes, request->account(),
+                                           response->audit());
 }
 
 absl::StatusOr<EvaluateInPlaceResult> Engine::EvaluateInPlace(

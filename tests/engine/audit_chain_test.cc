@@ -233,6 +233,30 @@ TEST(AuditChainTest, EngineAppendGivesTheSameRecordOnAnArena) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown fields")));
 }
 
+TEST(AuditChainTest, EngineAppendHandsOutTheDecisionBytesItHashed) {
+  // The bytes EvaluateSerialized writes as the response's decision: they must
+  // be the decision's canonical bytes, and asking for them changes nothing.
+  v1::AuditChainHead head;
+  head.set_sequence(4);
+  head.set_record_hash(std::string(32, '\x07'));
+  for (int i = 1; i <= 2; ++i) {
+    const v1::Decision decision = MakeDecision(i);
+    v1::AuditRecord record;
+    std::string decision_bytes = "stale";  // replaced
+    ASSERT_THAT(AppendEngineAuditRecord(head, MakeEvent(i), decision, i, T0(), &record,
+                                        &decision_bytes),
+                IsOk());
+    absl::StatusOr<std::string> canonical = CanonicalBytes(decision);
+    ASSERT_THAT(canonical, IsOk());
+    EXPECT_FALSE(canonical->empty());
+    EXPECT_EQ(decision_bytes, *canonical) << i;
+    v1::AuditRecord without;
+    ASSERT_THAT(AppendEngineAuditRecord(head, MakeEvent(i), decision, i, T0(), &without),
+                IsOk());
+    EXPECT_EQ(record.SerializeAsString(), without.SerializeAsString()) << i;
+  }
+}
+
 TEST(AuditChainTest, PayloadHashRefusesUnknownFieldsNamingThePath) {
   v1::Decision decision = MakeDecision(1);
   v1::RuleTrace* trace = decision.add_trace();

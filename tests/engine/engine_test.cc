@@ -125,12 +125,16 @@ TEST(EngineDeterminismTest, SameRequestGivesByteIdenticalResponses) {
     ASSERT_THAT(third, IsOk());
     EXPECT_EQ(*first, *second) << event.ShortDebugString();
     EXPECT_EQ(*first, *third) << event.ShortDebugString();
-    // The bytes are the in-process response.
+    // The bytes are the in-process response, and exactly its deterministic
+    // serialization (EvaluateSerialized writes the response from its parts).
     v1::EvaluateResponse parsed;
     ASSERT_TRUE(parsed.ParseFromString(*first));
     absl::StatusOr<v1::EvaluateResponse> direct = engine->Evaluate(d.Request(event));
     ASSERT_THAT(direct, IsOk());
     EXPECT_TRUE(MessageDifferencer::Equals(parsed, *direct));
+    absl::StatusOr<std::string> canonical = engine::CanonicalBytes(*direct);
+    ASSERT_THAT(canonical, IsOk());
+    EXPECT_EQ(*first, *canonical) << event.ShortDebugString();
     d.Adopt(parsed);
     ++checked;
   }
