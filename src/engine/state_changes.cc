@@ -11,6 +11,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/io/coded_stream.h"
 #include "src/domain/deposit_machine.h"
 #include "src/domain/money.h"
 #include "src/domain/withdrawal_machine.h"
@@ -59,12 +60,25 @@ std::string Delimited(const google::protobuf::RepeatedPtrField<T>& elements) {
   return out;
 }
 
-std::string ResponsibleGamblingWithoutLimits(const v1::ResponsibleGambling& rg) {
-  if (rg.deposit_limits().empty()) return rg.SerializeAsString();
-  v1::ResponsibleGambling copy = rg;
-  copy.clear_deposit_limits();
-  return copy.SerializeAsString();
+}  // namespace
+
+ResponsibleGamblingBytes ResponsibleGamblingBytes::Of(const v1::ResponsibleGambling& rg) {
+  // Fields are written in field-number order, unknown fields last, so the
+  // deposit limits (field 1) come first: each is a one-byte tag, its length
+  // and its bytes.
+  static_assert(v1::ResponsibleGambling::kDepositLimitsFieldNumber == 1);
+  constexpr size_t kLimitTagBytes = 1;
+  ResponsibleGamblingBytes out;
+  out.bytes = rg.SerializeAsString();
+  for (const v1::DepositLimit& limit : rg.deposit_limits()) {
+    const size_t size = limit.ByteSizeLong();
+    out.limits_end += kLimitTagBytes +
+                      google::protobuf::io::CodedOutputStream::VarintSize64(size) + size;
+  }
+  return out;
 }
+
+namespace {
 
 // SameBytes with the before side already serialized: sized once, written
 // once (no string allocation when the sizes differ).
@@ -86,7 +100,9 @@ void DiffSection(v1::StateChangeKind kind, const std::string& field,
 // The state each id had before: the last entry with that id wins (ids are
 // unique in practice). Usually the payments are the same ones in the same
 // order with at most a new one at the end, so the entry at the same index is
-// tried first and the map is built only when that fails.
+// tried first; a new one past the end is looked for by one scan from the
+// back (a deposit request adds one deposit: no map of all ~220 kept ones for
+// it); the map is built only when that fails.
 template <typename State>
 class StatesBefore {
  public:
@@ -96,6 +112,13 @@ class StatesBefore {
   State Find(size_t index, const std::string& id, State missing) {
     if (index < entries_.size() && entries_[index].first == id && !HasDuplicates()) {
       return entries_[index].second;
+    }
+    if (index >= entries_.size() && !built_ && scans_ < kMaxScans) {
+      ++scans_;
+      for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
+        if (it->first == id) return it->second;
+      }
+      return missing;
     }
     if (!built_) {
       by_id_.reserve(entries_.size());
@@ -118,7 +141,11 @@ class StatesBefore {
     return *duplicates_;
   }
 
+  // Scans before the map pays off (more entries past the end are rare).
+  static constexpr int kMaxScans = 4;
+
   const std::vector<std::pair<std::string, State>>& entries_;
+  int scans_ = 0;
   std::optional<bool> duplicates_;
   absl::flat_hash_map<absl::string_view, State> by_id_;
   bool built_ = false;
@@ -169,8 +196,7 @@ void AccountSnapshot::Capture(const v1::Account& account,
     kyc_ = account.kyc().SerializeAsString();
   }
   if (add & domain::kSectionResponsibleGambling) {
-    responsible_gambling_ = ResponsibleGamblingWithoutLimits(account.responsible_gambling());
-    deposit_limits_ = Delimited(account.responsible_gambling().deposit_limits());
+    responsible_gambling_ = ResponsibleGamblingBytes::Of(account.responsible_gambling());
   }
   if (add & domain::kSectionSecurity) security_ = account.security().SerializeAsString();
   if (add & domain::kSectionFactors) {
@@ -329,12 +355,14 @@ std::vector<v1::StateChange> DiffAccounts(const AccountSnapshot& before,
                 out);
   }
   if (before.Has(domain::kSectionResponsibleGambling)) {
-    if (ResponsibleGamblingWithoutLimits(after.responsible_gambling()) !=
-        before.responsible_gambling_) {
+    const ResponsibleGamblingBytes& was = before.responsible_gambling_;
+    const ResponsibleGamblingBytes is =
+        ResponsibleGamblingBytes::Of(after.responsible_gambling());
+    if (was.Rest() != is.Rest()) {
       out.push_back(Change(v1::STATE_CHANGE_KIND_RESPONSIBLE_GAMBLING,
                            "account.responsible_gambling", "", "changed"));
     }
-    if (Delimited(after.responsible_gambling().deposit_limits()) != before.deposit_limits_) {
+    if (was.Limits() != is.Limits()) {
       out.push_back(Change(v1::STATE_CHANGE_KIND_DEPOSIT_LIMIT,
                            "account.responsible_gambling.deposit_limits", "", "changed"));
     }

@@ -29,12 +29,30 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "pitboss/v1/account.pb.h"
 #include "pitboss/v1/decision.pb.h"
 #include "src/domain/account_change.h"
 
 namespace pitboss {
 namespace engine {
+
+// The serialized responsible-gambling section split in two: its deposit limits
+// and the rest. One serialization instead of a copy without the limits plus
+// one per limit. Two sections have the same limits (the same sequence of
+// limit bytes) exactly when their Limits() are equal, and the same rest
+// exactly when their Rest() are equal.
+struct ResponsibleGamblingBytes {
+  static ResponsibleGamblingBytes Of(const v1::ResponsibleGambling& rg);
+
+  absl::string_view Limits() const {
+    return absl::string_view(bytes).substr(0, limits_end);
+  }
+  absl::string_view Rest() const { return absl::string_view(bytes).substr(limits_end); }
+
+  std::string bytes;
+  size_t limits_end = 0;  // the limits are bytes[0, limits_end)
+};
 
 class AccountSnapshot {
  public:
@@ -66,8 +84,7 @@ class AccountSnapshot {
   std::vector<v1::CaseStatus> case_status_;
   v1::KycLevel kyc_level_ = v1::KYC_LEVEL_UNSPECIFIED;
   std::string kyc_;
-  std::string responsible_gambling_;  // without deposit_limits
-  std::string deposit_limits_;        // per element: length, bytes
+  ResponsibleGamblingBytes responsible_gambling_;
   std::string security_;
   int factors_size_ = 0;
   std::string factors_;

@@ -3,9 +3,13 @@
 // of the whole account before and after (DiffAccounts over a full
 // AccountSnapshot, the oracle) -- over the example stream through the engine,
 // and for the recorder's own checks.
+#include "src/engine/state_changes.h"
+
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -13,9 +17,9 @@
 #include "gtest/gtest.h"
 #include "pitboss/engine.h"
 #include "src/domain/account_change.h"
+#include "src/domain/deposit_machine.h"
 #include "src/domain/proto_time.h"
 #include "src/engine/audit_chain.h"
-#include "src/engine/state_changes.h"
 #include "tests/engine/example_stream.h"
 #include "tests/matchers.h"
 #include "tests/scenarios/scenario_driver.h"
@@ -120,6 +124,125 @@ TEST(StateChangesTest, PartialSnapshotComparesOnlyCapturedSections) {
   snapshot.Capture(account, domain::kSectionBalances | domain::kSectionProfile);
   EXPECT_EQ(DiffAccounts(snapshot, account).size(), 1u);
   EXPECT_EQ(snapshot.captured(), domain::kSectionBalances | domain::kSectionProfile);
+}
+
+// The responsible-gambling section is compared as two parts of one
+// serialization (ResponsibleGamblingBytes): a change to the deposit limits must
+// be reported as DEPOSIT_LIMIT only, any other change as RESPONSIBLE_GAMBLING
+// only, whatever the limits' sizes (one- and two-byte lengths) and with
+// unknown fields in the section.
+TEST(StateChangesTest, ResponsibleGamblingReportsTheLimitsAndTheRestApart) {
+  v1::Account before;
+  v1::ResponsibleGambling* rg = before.mutable_responsible_gambling();
+  for (v1::LimitPeriod period : {v1::LIMIT_PERIOD_DAILY, v1::LIMIT_PERIOD_WEEKLY}) {
+    v1::DepositLimit* limit = rg->add_deposit_limits();
+    limit->set_period(period);
+    limit->mutable_amount()->set_currency("JPY");
+    limit->mutable_amount()->set_minor_units(50000);
+    limit->mutable_used()->set_currency("JPY");
+    limit->mutable_used()->set_minor_units(1000);
+  }
+  // A limit longer than 127 bytes: its length takes two bytes.
+  rg->mutable_deposit_limits(1)->mutable_amount()->set_currency(std::string(150, 'X'));
+  rg->mutable_time_out_until()->set_seconds(1'800'000'000);
+
+  using Kinds = std::vector<v1::StateChangeKind>;
+  constexpr v1::StateChangeKind kRest = v1::STATE_CHANGE_KIND_RESPONSIBLE_GAMBLING;
+  constexpr v1::StateChangeKind kLimits = v1::STATE_CHANGE_KIND_DEPOSIT_LIMIT;
+  const std::vector<std::pair<
+      std::string, std::pair<std::function<void(v1::ResponsibleGambling&)>, Kinds>>>
+      cases = {
+          {"nothing", {[](v1::ResponsibleGambling&) {}, {}}},
+          {"usage of the first limit",
+           {[](v1::ResponsibleGambling& r) {
+              r.mutable_deposit_limits(0)->mutable_used()->set_minor_units(2000);
+            },
+            {kLimits}}},
+          {"usage of the long limit",
+           {[](v1::ResponsibleGambling& r) {
+              r.mutable_deposit_limits(1)->mutable_used()->set_minor_units(2000);
+            },
+            {kLimits}}},
+          {"a limit removed",
+           {[](v1::ResponsibleGambling& r) { r.mutable_deposit_limits()->RemoveLast(); },
+            {kLimits}}},
+          {"limits swapped",
+           {[](v1::ResponsibleGambling& r) {
+              r.mutable_deposit_limits()->SwapElements(0, 1);
+            },
+            {kLimits}}},
+          {"time-out changed",
+           {[](v1::ResponsibleGambling& r) {
+              r.mutable_time_out_until()->set_seconds(1'800'000'001);
+            },
+            {kRest}}},
+          {"self-exclusion set",
+           {[](v1::ResponsibleGambling& r) { r.set_self_exclusion_indefinite(true); },
+            {kRest}}},
+          {"an unknown field",
+           {[](v1::ResponsibleGambling& r) {
+              r.GetReflection()->MutableUnknownFields(&r)->AddVarint(99, 1);
+            },
+            {kRest}}},
+          {"both",
+           {[](v1::ResponsibleGambling& r) {
+              r.mutable_deposit_limits(0)->set_period(v1::LIMIT_PERIOD_MONTHLY);
+              r.clear_time_out_until();
+            },
+            {kRest, kLimits}}},
+      };
+  for (const auto& [name, change_and_kinds] : cases) {
+    const auto& [change, expected] = change_and_kinds;
+    AccountSnapshot snapshot;
+    snapshot.Capture(before, domain::kSectionResponsibleGambling);
+    v1::Account after = before;
+    change(*after.mutable_responsible_gambling());
+    Kinds reported;
+    for (const v1::StateChange& c : DiffAccounts(snapshot, after)) {
+      reported.push_back(c.kind());
+    }
+    EXPECT_EQ(reported, expected) << name;
+  }
+}
+
+// Payments past the end of the before-image (new ones) are compared with the
+// last entry of their id before, if any: by a scan for the first few, by the
+// map after that; both must give the same answers.
+TEST(StateChangesTest, PaymentsPastTheEndAreComparedWithTheirIdBefore) {
+  v1::Account before;
+  for (const auto& [id, state] : std::vector<std::pair<std::string, v1::DepositState>>{
+           {"d-1", v1::DEPOSIT_STATE_COMPLETED}, {"d-2", v1::DEPOSIT_STATE_PENDING}}) {
+    v1::Deposit* deposit = before.add_deposits();
+    deposit->set_deposit_id(id);
+    deposit->set_state(state);
+  }
+  for (int added = 1; added <= 7; ++added) {
+    AccountSnapshot snapshot;
+    snapshot.Capture(before, domain::kSectionDeposits);
+    v1::Account after = before;
+    std::vector<std::string> expected;
+    for (int i = 0; i < added; ++i) {
+      v1::Deposit* deposit = after.add_deposits();
+      const int index = after.deposits_size() - 1;
+      if (i % 2 == 0) {  // a new id: reported from UNSPECIFIED
+        deposit->set_deposit_id(absl::StrCat("d-new-", i));
+        deposit->set_state(v1::DEPOSIT_STATE_INITIATED);
+        expected.push_back(
+            absl::StrCat("account.deposits[", index, "].state ",
+                         domain::DepositStateName(v1::DEPOSIT_STATE_UNSPECIFIED), " -> ",
+                         domain::DepositStateName(v1::DEPOSIT_STATE_INITIATED)));
+      } else {  // an id the account had, in the state it had: nothing to report
+        deposit->set_deposit_id("d-2");
+        deposit->set_state(v1::DEPOSIT_STATE_PENDING);
+      }
+    }
+    std::vector<std::string> reported;
+    for (const v1::StateChange& change : DiffAccounts(snapshot, after)) {
+      reported.push_back(
+          absl::StrCat(change.field(), " ", change.from(), " -> ", change.to()));
+    }
+    EXPECT_EQ(reported, expected) << added << " added";
+  }
 }
 
 TEST(StateChangesTest, RecorderReportsDeclaredChangesAndRefusesUndeclaredOnes) {
