@@ -16,7 +16,8 @@
 // iteration = per event. The `/kind:k` variants run one kind of event only
 // (0 wager, 1 login, 2 verification, 3 deposit request, 4 settlement,
 // 5 withdrawal, 6 support call; -1 the mix). Baselines: parsing the request
-// bytes, and one copy of the account.
+// bytes, and one copy of the account; components: the state-change
+// comparison and the audit record.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -32,6 +33,7 @@
 #include "pitboss/engine.h"
 #include "pitboss/v1/policy.pb.h"
 #include "src/domain/name_match.h"
+#include "src/engine/audit_chain.h"
 #include "src/engine/rule_set.h"
 #include "src/engine/state_changes.h"
 #include "src/risk/features.h"
@@ -351,6 +353,32 @@ void BM_SerializeResponseBaseline(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_SerializeResponseBaseline);
+
+// Component: the audit record of one evaluation (the event checked for
+// unknown fields, the payload hash over the event and the decision, the leaf
+// and chain hashes), on the mix's own decisions.
+void BM_AuditRecord(benchmark::State& state) {
+  const Workload& w = TheWorkload();
+  std::vector<v1::EvaluateResponse> responses;
+  for (const v1::EvaluateRequest* request : w.mix) {
+    absl::StatusOr<v1::EvaluateResponse> response = w.engine->Evaluate(*request);
+    Require(response.status(), "response");
+    responses.push_back(*std::move(response));
+  }
+  size_t i = 0;
+  for (auto _ : state) {
+    const size_t k = i % responses.size();
+    const v1::EvaluateRequest& request = *w.mix[k];
+    v1::AuditRecord record;
+    const absl::Status status = engine::AppendEngineAuditRecord(
+        request.audit_chain_head(), request.event(), responses[k].decision(),
+        responses[k].account().version(), domain::FromProtoTime(request.now()), &record);
+    if (!status.ok()) state.SkipWithError(std::string(status.message()).c_str());
+    benchmark::DoNotOptimize(record);
+    ++i;
+  }
+}
+BENCHMARK(BM_AuditRecord);
 
 // Arg -1: the mix; 0..6: one kind (wager, login, verify, deposit, settle,
 // withdraw, call).

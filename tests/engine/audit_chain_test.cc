@@ -295,6 +295,29 @@ TEST(AuditChainTest, CanonicalBytesRefuseUnknownFields) {
                        HasSubstr("Event.deposit_requested.amount: has unknown fields")));
 }
 
+TEST(AuditChainTest, EngineAppendRefusesUnknownFieldsAnywhereInTheEvent) {
+  // Inside the event's kind (a oneof member), a plain sub-message, and a
+  // oneof member that is not the one set (cleared: nothing to refuse).
+  v1::Event in_kind = MakeEvent(1);
+  v1::Money* amount = in_kind.mutable_deposit_requested()->mutable_amount();
+  amount->GetReflection()->MutableUnknownFields(amount)->AddVarint(999, 1);
+  v1::Event in_time = MakeEvent(1);
+  google::protobuf::Timestamp* at = in_time.mutable_occurred_at();
+  at->GetReflection()->MutableUnknownFields(at)->AddVarint(999, 1);
+  for (const v1::Event* event : {&in_kind, &in_time}) {
+    v1::AuditRecord record;
+    EXPECT_THAT(AppendEngineAuditRecord(v1::AuditChainHead(), *event, MakeDecision(1), 1,
+                                        T0(), &record),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown fields")));
+  }
+  v1::Event replaced = in_kind;
+  replaced.mutable_login_attempt();  // the kind with the unknown field is gone
+  v1::AuditRecord record;
+  EXPECT_THAT(AppendEngineAuditRecord(v1::AuditChainHead(), replaced, MakeDecision(1), 1,
+                                      T0(), &record),
+              IsOk());
+}
+
 TEST(AuditChainTest, TamperingAnyByteNamesThatRecord) {
   const std::vector<v1::AuditRecord> records = MakeChain(4);
   // Flipped bytes often make invalid UTF-8 in string fields; the parser logs it.
