@@ -329,16 +329,22 @@ void BM_StateChangeDiff(benchmark::State& state) {
 }
 BENCHMARK(BM_StateChangeDiff);
 
-// Component: writing a response (decision, account, audit record) as
-// deterministic bytes.
-void BM_SerializeResponseBaseline(benchmark::State& state) {
-  const Workload& w = TheWorkload();
+// The in-process responses to the mix's requests, in order.
+std::vector<v1::EvaluateResponse> MixResponses(const Workload& w) {
   std::vector<v1::EvaluateResponse> responses;
   for (const v1::EvaluateRequest* request : w.mix) {
     absl::StatusOr<v1::EvaluateResponse> response = w.engine->Evaluate(*request);
     Require(response.status(), "response");
     responses.push_back(*std::move(response));
   }
+  return responses;
+}
+
+// Component: writing a response (decision, account, audit record) as
+// deterministic bytes.
+void BM_SerializeResponseBaseline(benchmark::State& state) {
+  const Workload& w = TheWorkload();
+  const std::vector<v1::EvaluateResponse> responses = MixResponses(w);
   size_t i = 0;
   for (auto _ : state) {
     const v1::EvaluateResponse& response = responses[i % responses.size()];
@@ -359,12 +365,7 @@ BENCHMARK(BM_SerializeResponseBaseline);
 // and chain hashes), on the mix's own decisions.
 void BM_AuditRecord(benchmark::State& state) {
   const Workload& w = TheWorkload();
-  std::vector<v1::EvaluateResponse> responses;
-  for (const v1::EvaluateRequest* request : w.mix) {
-    absl::StatusOr<v1::EvaluateResponse> response = w.engine->Evaluate(*request);
-    Require(response.status(), "response");
-    responses.push_back(*std::move(response));
-  }
+  const std::vector<v1::EvaluateResponse> responses = MixResponses(w);
   size_t i = 0;
   for (auto _ : state) {
     const size_t k = i % responses.size();
