@@ -232,6 +232,19 @@ class RawValues {
   std::unique_ptr<Value[]> heap_;
 };
 
+// Asks for the first cache lines of a bound message (its fields and, for
+// messages built in an arena, what was allocated right after them: their
+// strings and sub-messages) before any program reads them. Rules read an
+// event's fields one after another through the interpreter, so without this
+// each first touch of a line not in cache is a miss of its own; requested
+// together, the misses overlap. A hint only: it never faults and changes no
+// result.
+void PrefetchMessage(const google::protobuf::Message* message) {
+  constexpr int kLines = 8;
+  const char* bytes = reinterpret_cast<const char*>(message);
+  for (int line = 0; line < kLines; ++line) __builtin_prefetch(bytes + 64 * line);
+}
+
 }  // namespace
 
 ProgramSet::ProgramSet(std::vector<std::unique_ptr<Program>> programs)
@@ -371,6 +384,7 @@ absl::Status ProgramSet::Evaluate(const Activation& activation, google::protobuf
       new (&values.data()[k]) Value(MessageToValue(entry->value.message_value(), shared_ctx));
     } else {
       new (&values.data()[k]) Value(entry->value);
+      if (entry->value.IsMessage()) PrefetchMessage(entry->value.message_value());
     }
   }
   if (plain) {
