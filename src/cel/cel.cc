@@ -142,39 +142,34 @@ struct ProgramSet::Lookup {
   // serves them all).
   bool one_context = true;
   // Per program, what evaluating it in one Frame shared by the whole call
-  // needs (when every variable is bound to a known value).
+  // needs (when every variable is bound to a known value). Kept small (40
+  // bytes): for most programs of a typical event the loop only checks the
+  // guard.
   struct Prepared {
     const eval_internal::Node* root = nullptr;
-    std::vector<std::pair<uint32_t, uint32_t>> variables;  // (slot, key)
-    std::vector<int> locals;  // comprehension slots (reset to null)
     int64_t max_steps = 0;
     int64_t max_iterations = 0;
-    bool shared_frame = false;  // false: ProgramImpl::Run (unchecked names)
     // A shared subexpression on the leftmost spine of the program's `&&`
     // tree (-1: none). The tree evaluates its leaves left to right and is
     // false as soon as one is false, so when this one has already been
     // computed false in this call the program's result is false.
-    int64_t guard = -1;
+    int32_t guard = -1;
+    uint32_t locals_begin = 0, locals_end = 0;  // its comprehension slots in `locals`
+    bool shared_frame = false;  // false: ProgramImpl::Run (unchecked names)
   };
   std::vector<Prepared> prepared;
-  // What the one-layout loop reads per program, packed (32 bytes): the
-  // Prepared entries with their vectors are too wide for a loop that, for
-  // most programs of a typical event, only checks the guard.
-  struct Step {
-    const eval_internal::Node* root = nullptr;
-    int64_t max_steps = 0;
-    int64_t max_iterations = 0;
-    int32_t guard = -1;
-    uint16_t locals_begin = 0, locals_end = 0;  // into step_locals
-  };
-  std::vector<Step> steps;      // per program; empty unless one_layout
-  std::vector<int> step_locals;  // every program's comprehension slots
+  std::vector<int> locals;  // every program's comprehension slots (reset to null)
+  // Per program, its variables as (slot, key): written per program unless
+  // one_layout.
+  std::vector<std::vector<std::pair<uint32_t, uint32_t>>> variables;
   int max_slots = 0;
   // Whether every shared-frame program gives each variable the same slot
   // (programs of one Env: PlannerOptions::variable_order) and keeps its
   // comprehension slots apart from all of them: then each variable is
   // written into the Frame once per call, not once per program.
   bool one_layout = false;
+  // one_layout, and every program on the shared frame.
+  bool all_on_one_layout = false;
   std::vector<int> layout;  // per key: its slot (-1: read by no program)
 };
 
@@ -273,11 +268,15 @@ ProgramSet::ProgramSet(std::vector<std::unique_ptr<Program>> programs)
     const eval_internal::ProgramImpl& impl = *impls[i];
     Lookup::Prepared& p = lookup_->prepared.emplace_back();
     p.root = impl.root.get();
+    auto& variables = lookup_->variables.emplace_back();
     for (size_t v = 0; v < impl.variable_slots.size(); ++v) {
-      p.variables.emplace_back(static_cast<uint32_t>(impl.variable_slots[v].slot),
-                               lookup_->index[i][v]);
+      variables.emplace_back(static_cast<uint32_t>(impl.variable_slots[v].slot),
+                             lookup_->index[i][v]);
     }
-    p.locals = impl.comprehension_slots;
+    p.locals_begin = static_cast<uint32_t>(lookup_->locals.size());
+    lookup_->locals.insert(lookup_->locals.end(), impl.comprehension_slots.begin(),
+                           impl.comprehension_slots.end());
+    p.locals_end = static_cast<uint32_t>(lookup_->locals.size());
     p.max_steps = impl.max_steps > 0 ? impl.max_steps : kUnlimited;
     p.max_iterations = impl.max_iterations > 0 ? impl.max_iterations : kUnlimited;
     p.shared_frame = !impl.needs_bound;
@@ -286,7 +285,7 @@ ProgramSet::ProgramSet(std::vector<std::unique_ptr<Program>> programs)
       if (!chain->is_and()) break;
       const eval_internal::Operand& lhs = chain->first();
       if (lhs.memo_index() >= 0) {
-        p.guard = lhs.memo_index();
+        p.guard = static_cast<int32_t>(lhs.memo_index());
         break;
       }
       spine = lhs.is_node() ? &lhs.node() : nullptr;
@@ -297,9 +296,9 @@ ProgramSet::ProgramSet(std::vector<std::unique_ptr<Program>> programs)
   bool one_layout = true;
   int variables_end = 0;  // one past the highest variable slot
   std::vector<int> slot_key(static_cast<size_t>(lookup_->max_slots), -1);
-  for (const Lookup::Prepared& p : lookup_->prepared) {
-    if (!p.shared_frame) continue;
-    for (const auto& [slot, key] : p.variables) {
+  for (size_t i = 0; i < lookup_->prepared.size(); ++i) {
+    if (!lookup_->prepared[i].shared_frame) continue;
+    for (const auto& [slot, key] : lookup_->variables[i]) {
       int& layout_slot = lookup_->layout[key];
       if (layout_slot < 0) layout_slot = static_cast<int>(slot);
       int& owner = slot_key[slot];  // two variables never share a slot
@@ -310,28 +309,14 @@ ProgramSet::ProgramSet(std::vector<std::unique_ptr<Program>> programs)
   }
   for (const Lookup::Prepared& p : lookup_->prepared) {
     if (!p.shared_frame) continue;
-    for (int slot : p.locals) one_layout &= slot >= variables_end;
+    for (uint32_t j = p.locals_begin; j < p.locals_end; ++j) {
+      one_layout &= lookup_->locals[j] >= variables_end;
+    }
   }
   lookup_->one_layout = one_layout;
-  // The packed loop needs every program on the shared frame and the slot
-  // indexes to fit.
-  bool packed = one_layout;
-  for (const Lookup::Prepared& p : lookup_->prepared) packed &= p.shared_frame;
-  for (size_t i = 0; packed && i < lookup_->prepared.size(); ++i) {
-    const Lookup::Prepared& p = lookup_->prepared[i];
-    Lookup::Step& step = lookup_->steps.emplace_back();
-    step.root = p.root;
-    step.max_steps = p.max_steps;
-    step.max_iterations = p.max_iterations;
-    step.guard = static_cast<int32_t>(p.guard);
-    step.locals_begin = static_cast<uint16_t>(lookup_->step_locals.size());
-    lookup_->step_locals.insert(lookup_->step_locals.end(), p.locals.begin(), p.locals.end());
-    packed &= lookup_->step_locals.size() <= std::numeric_limits<uint16_t>::max();
-    step.locals_end = static_cast<uint16_t>(lookup_->step_locals.size());
-  }
-  if (!packed) {
-    lookup_->steps.clear();
-    lookup_->step_locals.clear();
+  lookup_->all_on_one_layout = one_layout;
+  for (const Lookup::Prepared& p : lookup_->prepared) {
+    lookup_->all_on_one_layout &= p.shared_frame;
   }
 }
 
@@ -401,49 +386,48 @@ absl::Status ProgramSet::Evaluate(const Activation& activation, google::protobuf
         if (lookup_->layout[k] >= 0) new (&slots[lookup_->layout[k]]) Value(values.data()[k]);
       }
     }
-    if (!lookup_->steps.empty()) {
-      // Every program on the one frame: the same steps as the loop below,
-      // from the packed records.
-      const Lookup::Step* steps = lookup_->steps.data();
-      const int* locals = lookup_->step_locals.data();
-      const size_t n = lookup_->steps.size();
+    // Locals copied out of *lookup_: the loop's stores through `out` and
+    // `slots` would otherwise make the compiler reload them every program.
+    const Lookup::Prepared* prepared = lookup_->prepared.data();
+    const int* locals = lookup_->locals.data();
+    const size_t n = lookup_->prepared.size();
+    // One loop, compiled twice: without the per-program checks when every
+    // program runs on the frame as laid out once (the usual rule set).
+    auto run_programs = [&](auto all_on_one_layout) {
       for (size_t i = 0; i < n; ++i) {
-        const Lookup::Step& step = steps[i];
-        if (step.guard >= 0 && computed[step.guard]) {
-          const Value& guard = memo.values[step.guard];
+        const Lookup::Prepared& p = prepared[i];
+        if constexpr (!decltype(all_on_one_layout)::value) {
+          if (!p.shared_frame) {
+            out[i] = programs_[i]->impl_->Run(entries.data(), lookup_->index[i].data(),
+                                              shared_ctx, &memo);
+            continue;
+          }
+        }
+        if (p.guard >= 0 && computed[p.guard]) {
+          const Value& guard = memo.values[p.guard];
           if (guard.IsBool() && !guard.bool_value()) {
             out[i] = guard;
             continue;
           }
         }
-        for (int j = step.locals_begin; j < step.locals_end; ++j) new (&slots[locals[j]]) Value();
-        frame.steps_left = step.max_steps;
-        frame.iterations_left = step.max_iterations;
+        if constexpr (!decltype(all_on_one_layout)::value) {
+          if (!one_layout) {
+            for (const auto& [slot, key] : lookup_->variables[i]) {
+              new (&slots[slot]) Value(values.data()[key]);
+            }
+          }
+        }
+        for (uint32_t j = p.locals_begin; j < p.locals_end; ++j) new (&slots[locals[j]]) Value();
+        frame.steps_left = p.max_steps;
+        frame.iterations_left = p.max_iterations;
         frame.exhausted = false;
-        out[i] = step.root->Eval(frame);
+        out[i] = p.root->Eval(frame);
       }
-      return absl::OkStatus();
-    }
-    for (size_t i = 0; i < programs_.size(); ++i) {
-      const Lookup::Prepared& p = lookup_->prepared[i];
-      if (!p.shared_frame) {
-        out[i] = programs_[i]->impl_->Run(entries.data(), lookup_->index[i].data(), shared_ctx,
-                                          &memo);
-        continue;
-      }
-      if (p.guard >= 0 && computed[p.guard] && memo.values[p.guard].IsBool() &&
-          !memo.values[p.guard].bool_value()) {
-        out[i] = memo.values[p.guard];
-        continue;
-      }
-      if (!one_layout) {
-        for (const auto& [slot, key] : p.variables) new (&slots[slot]) Value(values.data()[key]);
-      }
-      for (int slot : p.locals) new (&slots[slot]) Value();
-      frame.steps_left = p.max_steps;
-      frame.iterations_left = p.max_iterations;
-      frame.exhausted = false;
-      out[i] = p.root->Eval(frame);
+    };
+    if (lookup_->all_on_one_layout) {
+      run_programs(std::true_type{});
+    } else {
+      run_programs(std::false_type{});
     }
     return absl::OkStatus();
   }

@@ -126,22 +126,12 @@ Value FunctionRegistry::Dispatch(absl::string_view function, bool receiver_style
   return ctx.NoSuchOverload();
 }
 
-const FunctionRegistry& StandardRegistry() {
-  static const FunctionRegistry* const kRegistry = [] {
-    auto* r = new FunctionRegistry();
-    absl::Status s = RegisterStandardFunctions(r);
-    if (s.ok()) s = RegisterStringsExtension(r);
-    if (s.ok()) s = RegisterMathExtension(r);
-    // Registration of the built-in tables cannot fail unless they contain a
-    // bug; tests/cel/runtime/function_registry_test.cc checks that it succeeds.
-    (void)s;
-    return r;
-  }();
-  return *kRegistry;
-}
-
 namespace {
 
+// The standard functions with the strings and math extensions, plus the
+// opt-in libraries asked for. Registration of the built-in tables cannot fail
+// unless they contain a bug; tests/cel/runtime/function_registry_test.cc
+// checks that it succeeds.
 const FunctionRegistry* BuildRegistry(bool optional_values, bool encoders) {
   auto* r = new FunctionRegistry();
   absl::Status s = RegisterStandardFunctions(r);
@@ -149,19 +139,32 @@ const FunctionRegistry* BuildRegistry(bool optional_values, bool encoders) {
   if (s.ok()) s = RegisterMathExtension(r);
   if (s.ok() && optional_values) s = RegisterOptionalFunctions(r);
   if (s.ok() && encoders) s = RegisterEncodersExtension(r);
-  (void)s;  // see StandardRegistry()
+  (void)s;
   return r;
 }
 
 }  // namespace
 
+const FunctionRegistry& StandardRegistry() {
+  static const FunctionRegistry* const kRegistry = BuildRegistry(false, false);
+  return *kRegistry;
+}
+
 const FunctionRegistry& StandardRegistryWith(bool optional_values, bool encoders) {
-  if (!optional_values && !encoders) return StandardRegistry();
-  static const FunctionRegistry* const kOptional = BuildRegistry(true, false);
-  static const FunctionRegistry* const kEncoders = BuildRegistry(false, true);
-  static const FunctionRegistry* const kBoth = BuildRegistry(true, true);
-  if (optional_values && encoders) return *kBoth;
-  return optional_values ? *kOptional : *kEncoders;
+  // Each combination is built the first time it is asked for.
+  if (optional_values && encoders) {
+    static const FunctionRegistry* const kBoth = BuildRegistry(true, true);
+    return *kBoth;
+  }
+  if (optional_values) {
+    static const FunctionRegistry* const kOptional = BuildRegistry(true, false);
+    return *kOptional;
+  }
+  if (encoders) {
+    static const FunctionRegistry* const kEncoders = BuildRegistry(false, true);
+    return *kEncoders;
+  }
+  return StandardRegistry();
 }
 
 }  // namespace cel
