@@ -55,6 +55,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -64,6 +65,7 @@
 #include "src/engine/audit_chain.h"
 #include "src/store/account_locks.h"
 #include "src/store/audit_link.h"
+#include "src/store/ready_flags.h"
 #include "src/store/schema.h"
 #include "src/store/sqlite_db.h"
 #include "src/store/worker_pool.h"
@@ -270,14 +272,23 @@ class StoreImpl {
 
   // Phase 3 (db_mu_ held, inside the transaction).
   // One batch's decided events, waiting for a group commit.
+  // A batch whose evaluation is still running (pipelining): the writer waits
+  // for each event's flag, running evaluation tasks through `help` meanwhile.
+  struct Pipeline {
+    ReadyFlags* ready;
+    absl::FunctionRef<bool()> help;
+  };
   struct PendingWrite {
     std::vector<Work>* works = nullptr;
-    absl::Status status;  // this batch's own failure, else the commit's
+    const Pipeline* pipeline = nullptr;  // null: every event is decided
+    absl::Time latest;                   // the latest `now` of its events to write
+    absl::Status status;                 // this batch's own failure, else the commit's
     bool done = false;
   };
   // Writes `works` in a transaction shared with whatever other threads'
   // batches are waiting at the same time (group commit: one fsync for all).
-  absl::Status CommitGroup(std::vector<Work>& works);
+  // With a pipeline, the events are written as their evaluation finishes.
+  absl::Status CommitGroup(std::vector<Work>& works, const Pipeline* pipeline = nullptr);
   absl::Status WriteGroupsLocked(absl::Span<PendingWrite* const> groups);
   absl::Status WriteOneLocked(Work& work, v1::AuditChainHead& head,
                               absl::flat_hash_set<std::string>& tainted);
@@ -725,6 +736,13 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::ApplyOnce(
     hint = head_hint_;
   }
 
+  // Phase 3, write: one transaction; its status (the commit's, or OK when
+  // nothing was left to write) is applied to the events after phase 2.
+  absl::Status written = absl::OkStatus();
+  const auto write = [&](const Pipeline* pipeline) {
+    written = CommitGroup(works, pipeline);
+  };
+
   // Phase 2: decide. In parallel per account, unless an event_id repeats in
   // the batch (its answer depends on whether the earlier one applied).
   bool sequential = options_.evaluation_threads <= 1 || slots.size() <= 1;
@@ -768,6 +786,10 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::ApplyOnce(
         by_event_id[w.event->event_id()] = i;
       }
     }
+    if (std::any_of(works.begin(), works.end(),
+                    [](const Work& w) { return w.fate == Fate::kDecided; })) {
+      write(nullptr);
+    }
   } else {
     // Each event is chained at the sequence it gets when everything before
     // it is written; the previous hash is a placeholder the write phase
@@ -775,33 +797,49 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::ApplyOnce(
     const std::string& placeholder =
         hint.record_hash().empty() ? engine::GenesisHash() : hint.record_hash();
     uint64_t next = hint.sequence();
+    ReadyFlags ready(works.size());
     for (size_t i = 0; i < works.size(); ++i) {
       Work& w = works[i];
-      if (w.fate != Fate::kDecided) continue;
+      if (w.fate != Fate::kDecided) {
+        ready.Mark(i);
+        continue;
+      }
       w.sequence = ++next;
       w.slot->events.push_back(i);
     }
-    pool_.ParallelFor(slots.size(), [&](size_t s) {
+    const auto evaluate_account = [&](size_t s) {
       for (size_t i : slots[s].events) {
         v1::AuditChainHead head;
         head.set_sequence(works[i].sequence - 1);
         if (head.sequence() > 0) head.set_record_hash(placeholder);
         EvaluateOne(engine, works, i, head);
+        ready.Mark(i);
       }
-    });
-  }
-
-  // Phase 3: write, one transaction.
-  bool any = false;
-  for (const Work& w : works) any = any || w.fate == Fate::kDecided;
-  bool committed = true;
-  if (any) {
-    absl::Status status = CommitGroup(works);
-    if (!status.ok()) {
-      fail_all(status);
-      committed = false;
+    };
+    // Phase 3 overlaps phase 2 when workers evaluate: the calling thread
+    // writes each event as soon as it is evaluated. Not for a store whose
+    // reads share the writer's connection: an evaluation that fails may
+    // reload its account, which would wait for the writer that waits for it.
+    const bool pipelined_writes = read_mu_ != &db_mu_;
+    bool pipelined = false;
+    pool_.ParallelForAlongside(
+        slots.size(), evaluate_account,
+        [&](absl::FunctionRef<bool()> run_one, bool parallel) {
+          pipelined = parallel && pipelined_writes;
+          if (pipelined) {
+            const Pipeline pipeline{&ready, run_one};
+            write(&pipeline);
+          }
+        });
+    if (!pipelined &&
+        std::any_of(works.begin(), works.end(),
+                    [](const Work& w) { return w.fate == Fate::kDecided; })) {
+      write(nullptr);
     }
   }
+  const bool committed = written.ok();
+  if (!committed) fail_all(written);
+
   ReturnToCache(slots, works, committed);
   return results();
 }
@@ -887,9 +925,15 @@ void StoreImpl::ReturnToCache(std::deque<AccountSlot>& slots,
   }
 }
 
-absl::Status StoreImpl::CommitGroup(std::vector<Work>& works) {
+absl::Status StoreImpl::CommitGroup(std::vector<Work>& works, const Pipeline* pipeline) {
   PendingWrite mine;
   mine.works = &works;
+  mine.pipeline = pipeline;
+  // Taken now: a pipelined batch's fates change while it is written.
+  mine.latest = absl::InfinitePast();
+  for (const Work& w : works) {
+    if (w.fate == Fate::kDecided) mine.latest = std::max(mine.latest, w.now);
+  }
   std::unique_lock<std::mutex> lock(queue_mu_);
   queue_.push_back(&mine);
   while (!mine.done) {
@@ -924,11 +968,7 @@ absl::Status StoreImpl::WriteGroupsLocked(absl::Span<PendingWrite* const> groups
     PITBOSS_ASSIGN_OR_RETURN(v1::AuditChainHead head, ReadHeadLocked(writer_reads_));
     const uint64_t start_sequence = head.sequence();
     absl::Time latest = absl::InfinitePast();
-    for (const PendingWrite* g : groups) {
-      for (const Work& w : *g->works) {
-        if (w.fate == Fate::kDecided) latest = std::max(latest, w.now);
-      }
-    }
+    for (const PendingWrite* g : groups) latest = std::max(latest, g->latest);
     prune_idempotency_->BindInt64(1, Micros(latest));
     PITBOSS_RETURN_IF_ERROR(prune_idempotency_->Run());
     for (PendingWrite* g : groups) {
@@ -938,7 +978,10 @@ absl::Status StoreImpl::WriteGroupsLocked(absl::Span<PendingWrite* const> groups
       PITBOSS_RETURN_IF_ERROR(savepoint_->Run());
       absl::flat_hash_set<std::string> tainted;  // accounts with a dropped event
       absl::Status written = absl::OkStatus();
-      for (Work& w : *g->works) {
+      std::vector<Work>& works = *g->works;
+      for (size_t i = 0; i < works.size(); ++i) {
+        if (g->pipeline != nullptr) g->pipeline->ready->Await(i, g->pipeline->help);
+        Work& w = works[i];
         if (w.fate != Fate::kDecided) continue;
         written = WriteOneLocked(w, head, tainted);
         if (!written.ok()) break;

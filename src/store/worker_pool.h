@@ -1,6 +1,7 @@
 // A small fixed pool of threads for the store's parallel evaluation: one
 // ApplyBatch hands the pool one task per account (each task evaluates that
-// account's events in input order) and the calling thread works along.
+// account's events in input order) and the calling thread works along, or
+// writes the events already evaluated while the workers go on (pipelining).
 //
 // Why a pool and not a thread per batch: a batch of 100 events takes a few
 // milliseconds, and starting and joining threads for each one would cost a
@@ -45,9 +46,33 @@ class WorkerPool {
   // Calls fn(i) once for every i in [0, n), on the workers and the calling
   // thread, and returns when all calls have returned.
   void ParallelFor(size_t n, absl::FunctionRef<void(size_t)> fn) {
+    ParallelForAlongside(n, fn, [](absl::FunctionRef<bool()> run_one, bool) {
+      while (run_one()) {
+      }
+    });
+  }
+
+  // Calls fn(i) once for every i in [0, n) on the workers while the calling
+  // thread runs lead(run_one, parallel): run_one() runs one task not yet
+  // started on the thread that calls it (false once every task has started),
+  // and `parallel` says whether workers take the tasks too. Without them
+  // (threads <= 1, n <= 1, or the pool busy with another caller) a task runs
+  // only when somebody calls run_one, so lead must not wait for one it has not
+  // run itself. Returns when lead and every fn(i) have returned.
+  void ParallelForAlongside(
+      size_t n, absl::FunctionRef<void(size_t)> fn,
+      absl::FunctionRef<void(absl::FunctionRef<bool()> run_one, bool parallel)> lead) {
     std::unique_lock<std::mutex> run(run_mu_, std::try_to_lock);
     if (workers_.empty() || n <= 1 || !run.owns_lock()) {
-      for (size_t i = 0; i < n; ++i) fn(i);
+      size_t next = 0;
+      const auto run_one = [&]() {
+        if (next >= n) return false;
+        fn(next++);
+        return true;
+      };
+      lead(run_one, false);
+      while (run_one()) {
+      }
       return;
     }
     {
@@ -59,18 +84,21 @@ class WorkerPool {
       ++generation_;
     }
     work_cv_.notify_all();
-    RunTasks(fn, n);
+    const auto run_one = [&]() { return RunOne(fn, n); };
+    lead(run_one, true);
+    while (run_one()) {
+    }
     std::unique_lock<std::mutex> lock(mu_);
     done_cv_.wait(lock, [this] { return busy_ == 0; });
     fn_ = nullptr;
   }
 
  private:
-  void RunTasks(absl::FunctionRef<void(size_t)> fn, size_t n) {
-    for (size_t i = next_.fetch_add(1, std::memory_order_relaxed); i < n;
-         i = next_.fetch_add(1, std::memory_order_relaxed)) {
-      fn(i);
-    }
+  bool RunOne(absl::FunctionRef<void(size_t)> fn, size_t n) {
+    const size_t i = next_.fetch_add(1, std::memory_order_relaxed);
+    if (i >= n) return false;
+    fn(i);
+    return true;
   }
 
   void Work() {
@@ -83,7 +111,8 @@ class WorkerPool {
       const absl::FunctionRef<void(size_t)>* fn = fn_;
       const size_t n = n_;
       lock.unlock();
-      RunTasks(*fn, n);
+      while (RunOne(*fn, n)) {
+      }
       lock.lock();
       if (--busy_ == 0) done_cv_.notify_one();
     }
