@@ -44,6 +44,13 @@ class EngineImpl;
 struct EvaluateInPlaceResult {
   v1::Decision decision;
   v1::AuditRecord audit;
+  // The canonical (deterministic) serialization of `decision`: the very bytes
+  // the engine hashed into audit.payload_hash, handed out so that a host that
+  // stores or sends the decision need not serialize it a second time. They
+  // describe `decision` as returned; once the host changes the decision (say,
+  // moves its audit_sequence to re-link the record elsewhere in the chain)
+  // they are stale and it must serialize the decision again.
+  std::string decision_bytes;
 };
 
 class Engine {

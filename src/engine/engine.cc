@@ -308,7 +308,8 @@ absl::StatusOr<EvaluateInPlaceResult> Engine::EvaluateInPlace(
   google::protobuf::Arena arena;  // per-call temporaries
   EvaluateInPlaceResult result;
   PITBOSS_RETURN_IF_ERROR(impl_->Decide(*account, account, event, now, head, &arena,
-                                        &result.decision, &result.audit));
+                                        &result.decision, &result.audit,
+                                        &result.decision_bytes));
   return result;
 }
 

@@ -83,6 +83,8 @@ absl::StatusOr<v1::EvaluateResponse> BothWays(const Engine& engine,
   EXPECT_EQ(Bytes(result->decision), Bytes(response->decision())) << where;
   EXPECT_EQ(Bytes(result->audit), Bytes(response->audit())) << where;
   EXPECT_EQ(Bytes(in_place), Bytes(response->account())) << where;
+  // The decision's bytes handed out are its canonical bytes.
+  EXPECT_EQ(result->decision_bytes, Bytes(result->decision)) << where;
   return response;
 }
 
@@ -221,6 +223,23 @@ TEST_F(EvaluateInPlaceBadInputTest, OkLeavesTheAccountAfterAndMovesTheVersion) {
   EXPECT_EQ(account.version(), version + 1);
   EXPECT_EQ(result->decision.account_version(), version + 1);
   EXPECT_EQ(result->audit.sequence(), d_->head().sequence() + 1);
+}
+
+TEST_F(EvaluateInPlaceBadInputTest, HandsOutTheDecisionBytesTheAuditRecordHashed) {
+  v1::Account account = d_->account();
+  const v1::Event deposit = d_->DepositNewCard("d-1", 5000, "card-1", "YAMADA TARO");
+  absl::StatusOr<EvaluateInPlaceResult> result =
+      engine_->EvaluateInPlace(&account, deposit, d_->now(), d_->head());
+  ASSERT_THAT(result, IsOk());
+  absl::StatusOr<std::string> canonical = engine::CanonicalBytes(result->decision);
+  ASSERT_THAT(canonical, IsOk());
+  EXPECT_FALSE(result->decision_bytes.empty());
+  EXPECT_EQ(result->decision_bytes, *canonical);
+  // They parse back into the decision, and are what the payload hash covers.
+  v1::Decision parsed;
+  ASSERT_TRUE(parsed.ParseFromString(result->decision_bytes));
+  EXPECT_EQ(Bytes(parsed), Bytes(result->decision));
+  EXPECT_THAT(engine::VerifyAuditPayload(result->audit, deposit, parsed), IsOk());
 }
 
 }  // namespace
