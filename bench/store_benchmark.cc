@@ -436,6 +436,8 @@ BENCHMARK(BM_StoreApplyBatch)
     ->Args({100, 1, 2, 0})
     ->Args({100, 0, 1, 0})
     ->Args({10, 0, 2, 0})
+    ->Args({1000, 0, 2, 0})
+    ->Args({1000, 1, 2, 0})
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
 

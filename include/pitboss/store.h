@@ -8,10 +8,13 @@
 //   // result.response.decision(): the decision; result.replayed: a duplicate
 //
 // One event = one SQLite transaction: the account row (its `version` checked
-// optimistically), the idempotency row (event_id -> the recorded response and
-// the SHA-256 of the event's canonical bytes) and the audit row (the
-// AuditRecord with the event and the decision, so payload hashes can be
-// re-verified) commit together or not at all.
+// optimistically) and the account version the event leaves, the idempotency
+// row (event_id -> the recorded response -- decision and audit record from the
+// audit row, the account from that version -- and the SHA-256 of the event's
+// canonical bytes) and the audit row (the AuditRecord with the event and the
+// decision, so payload hashes can be re-verified) commit together or not at
+// all. Each account version is written once; superseded versions are kept as
+// long as an idempotency row may return them.
 //
 // Idempotency (event_id, DESIGN.md's Stripe rule): the same event_id with the
 // same payload returns the recorded response with replayed = true and changes

@@ -53,6 +53,31 @@ CREATE TABLE audit_head (
 );
 INSERT INTO audit_head (id, sequence, record_hash) VALUES (1, 0, x'');
 )sql",
+    // 1 -> 2: every account version is written once. account_versions keeps
+    // the account after each stored event while an idempotency row may still
+    // return it (its expiry: the latest of those rows'), and the current
+    // version always; the accounts row keeps only the current version number
+    // (the optimistic check); an idempotency row finds its account through
+    // its audit row's (account_id, account_version) instead of a copy.
+    R"sql(
+CREATE TABLE account_versions (
+  account_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  account BLOB NOT NULL,
+  expires_at_micros INTEGER NOT NULL,
+  PRIMARY KEY (account_id, version)
+);
+CREATE INDEX account_versions_by_expiry ON account_versions (expires_at_micros);
+INSERT INTO account_versions (account_id, version, account, expires_at_micros)
+  SELECT a.account_id, a.account_version, i.account, MAX(i.expires_at_micros)
+  FROM idempotency i JOIN audit a ON a.sequence = i.audit_sequence
+  WHERE a.account_version > 0
+  GROUP BY a.account_id, a.account_version;
+INSERT OR IGNORE INTO account_versions (account_id, version, account, expires_at_micros)
+  SELECT account_id, version, account, 0 FROM accounts;
+ALTER TABLE idempotency DROP COLUMN account;
+ALTER TABLE accounts DROP COLUMN account;
+)sql",
 };
 
 absl::Status CheckApplication(Database& db, int64_t application_id, int64_t version) {
@@ -106,19 +131,24 @@ absl::StatusOr<int64_t> ReadSchemaVersion(Database& db) {
   return version;
 }
 
-absl::Status Migrate(Database& db) {
-  const int64_t current = CurrentSchemaVersion();
+absl::Status Migrate(Database& db) { return MigrateTo(db, CurrentSchemaVersion()); }
+
+absl::Status MigrateTo(Database& db, int64_t target) {
+  if (target < 0 || target > CurrentSchemaVersion()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("store '", db.path(), "': no schema version ", target));
+  }
   PITBOSS_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE", "begin the migration"));
   absl::Status status = [&]() -> absl::Status {
     PITBOSS_ASSIGN_OR_RETURN(const int64_t version, ReadSchemaVersion(db));
-    for (int64_t v = version; v < current; ++v) {
+    for (int64_t v = version; v < target; ++v) {
       PITBOSS_RETURN_IF_ERROR(
           db.Exec(kMigrations[v], absl::StrCat("migrate schema ", v, " -> ", v + 1)));
     }
-    if (version < current) {
+    if (version < target) {
       PITBOSS_RETURN_IF_ERROR(
           db.Exec(absl::StrCat("PRAGMA application_id = ", kApplicationId,
-                               "; PRAGMA user_version = ", current),
+                               "; PRAGMA user_version = ", target),
                   "set the schema version"));
     }
     return db.Exec("COMMIT", "commit the migration");

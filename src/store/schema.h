@@ -48,6 +48,10 @@ absl::StatusOr<int64_t> ReadSchemaVersion(Database& db);
 // in case another process migrated meanwhile.
 absl::Status Migrate(Database& db);
 
+// Migrate, stopping at `version` (<= CurrentSchemaVersion()): for tests that
+// need a store as an older pitboss wrote it.
+absl::Status MigrateTo(Database& db, int64_t version);
+
 }  // namespace store_internal
 }  // namespace pitboss
 

@@ -15,13 +15,17 @@
 //              the earlier one applied);
 //   3. write   (under the connection mutex, one BEGIN IMMEDIATE .. COMMIT):
 //              each decided event gets its idempotency row, account row
-//              (optimistic `version` check) and audit row, in input order, its
+//              (optimistic `version` check), the account version it leaves
+//              (account_versions: written once, found by the idempotency row
+//              through the audit row) and audit row, in input order, its
 //              record linked to the real chain head (usually only the previous
 //              hash changes: cheap; when other writers took the predicted
 //              sequence, the record is rebuilt). Group commit across threads:
 //              batches that finish deciding while another thread is committing
 //              wait, and the next one to commit writes all of them in one
-//              transaction (one fsync), each under its own savepoint.
+//              transaction (one fsync), each under its own savepoint. When
+//              workers evaluate a batch (file stores), its own thread writes
+//              each event as soon as it is decided, overlapping 2 and 3.
 // A failure inside a batch's writes undoes that batch (savepoint) and every
 // event of it that would have been written reports it; a failure of the
 // transaction itself fails every batch in it. Nothing is ever half done.
@@ -220,6 +224,10 @@ struct Reads {
   std::unique_ptr<Statement> get_account;
   std::unique_ptr<Statement> get_recorded;
   std::unique_ptr<Statement> get_head;
+  // One read transaction around a batch's lookups: one snapshot and one
+  // round of WAL-index locking, instead of one per statement.
+  std::unique_ptr<Statement> begin;
+  std::unique_ptr<Statement> end;
 };
 
 }  // namespace
@@ -323,9 +331,12 @@ class StoreImpl {
   std::unique_ptr<Statement> get_version_;
   std::unique_ptr<Statement> insert_account_;
   std::unique_ptr<Statement> update_account_;
+  std::unique_ptr<Statement> insert_version_;
+  std::unique_ptr<Statement> extend_version_;
   std::unique_ptr<Statement> insert_idempotency_;
   std::unique_ptr<Statement> delete_idempotency_;
   std::unique_ptr<Statement> prune_idempotency_;
+  std::unique_ptr<Statement> prune_versions_;
   std::unique_ptr<Statement> insert_audit_;
   std::unique_ptr<Statement> set_head_;
   std::unique_ptr<Statement> begin_;
@@ -423,18 +434,24 @@ absl::StatusOr<std::unique_ptr<StoreImpl>> StoreImpl::Open(const std::string& pa
 absl::Status StoreImpl::Prepare(Database& db, Reads& reads) {
   PITBOSS_ASSIGN_OR_RETURN(
       reads.get_account,
-      db.Prepare("SELECT version, account FROM accounts WHERE account_id = ?1"));
+      db.Prepare("SELECT a.version, v.account FROM accounts a LEFT JOIN account_versions v "
+                 "ON v.account_id = a.account_id AND v.version = a.version "
+                 "WHERE a.account_id = ?1"));
   PITBOSS_ASSIGN_OR_RETURN(
       reads.get_recorded,
       db.Prepare(absl::StrCat(
-          "SELECT i.event_hash, i.expires_at_micros, i.account, a.decision, ",
+          "SELECT i.event_hash, i.expires_at_micros, v.account, a.decision, ",
           "a.sequence, a.event_id, a.account_id, a.account_version, ",
           "a.recorded_at_seconds, a.recorded_at_nanos, a.payload_hash, a.leaf_hash, ",
           "a.previous_record_hash, a.record_hash ",
           "FROM idempotency i LEFT JOIN audit a ON a.sequence = i.audit_sequence ",
+          "LEFT JOIN account_versions v ",
+          "ON v.account_id = a.account_id AND v.version = a.account_version ",
           "WHERE i.event_id = ?1")));
   PITBOSS_ASSIGN_OR_RETURN(
       reads.get_head, db.Prepare("SELECT sequence, record_hash FROM audit_head WHERE id = 1"));
+  PITBOSS_ASSIGN_OR_RETURN(reads.begin, db.Prepare("BEGIN"));
+  PITBOSS_ASSIGN_OR_RETURN(reads.end, db.Prepare("COMMIT"));
   return absl::OkStatus();
 }
 
@@ -446,16 +463,25 @@ absl::Status StoreImpl::Prepare() {
     std::string sql;
   } statements[] = {
       {&get_version_, "SELECT version FROM accounts WHERE account_id = ?1"},
-      {&insert_account_,
-       "INSERT INTO accounts (account_id, version, account) VALUES (?1, ?2, ?3)"},
+      {&insert_account_, "INSERT INTO accounts (account_id, version) VALUES (?1, ?2)"},
       {&update_account_,
-       "UPDATE accounts SET version = ?2, account = ?3 WHERE account_id = ?1 AND version "
-       "= ?4"},
+       "UPDATE accounts SET version = ?2 WHERE account_id = ?1 AND version = ?3"},
+      {&insert_version_,
+       "INSERT INTO account_versions (account_id, version, account, expires_at_micros) "
+       "VALUES (?1, ?2, ?3, ?4)"},
+      {&extend_version_,
+       "UPDATE account_versions SET expires_at_micros = max(expires_at_micros, ?3) "
+       "WHERE account_id = ?1 AND version = ?2"},
       {&insert_idempotency_,
-       "INSERT INTO idempotency (event_id, event_hash, audit_sequence, account, "
-       "expires_at_micros) VALUES (?1, ?2, ?3, ?4, ?5)"},
+       "INSERT INTO idempotency (event_id, event_hash, audit_sequence, expires_at_micros) "
+       "VALUES (?1, ?2, ?3, ?4)"},
       {&delete_idempotency_, "DELETE FROM idempotency WHERE event_id = ?1"},
       {&prune_idempotency_, "DELETE FROM idempotency WHERE expires_at_micros <= ?1"},
+      // Superseded versions no idempotency row returns any more; never the
+      // current one.
+      {&prune_versions_,
+       "DELETE FROM account_versions WHERE expires_at_micros <= ?1 AND version < "
+       "(SELECT a.version FROM accounts a WHERE a.account_id = account_versions.account_id)"},
       {&insert_audit_, absl::StrCat("INSERT INTO audit (", kAuditColumns,
                                     ", event, decision) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
                                     "?7, ?8, ?9, ?10, ?11, ?12)")},
@@ -517,8 +543,16 @@ absl::Status StoreImpl::ReadRecordedLocked(Reads& reads, Work& work) const {
                  absl::StrCat("idempotency row of event '", work.event->event_id(),
                               "' points at a missing audit record"));
   }
+  if (s.ColumnIsNull(2) && s.ColumnInt64(7) > 0) {
+    const int64_t version = s.ColumnInt64(7);
+    s.Reset();
+    return Error(absl::StatusCode::kDataLoss,
+                 absl::StrCat("idempotency row of event '", work.event->event_id(),
+                              "' points at account version ", version,
+                              ", which is missing"));
+  }
   v1::EvaluateResponse& response = work.response;
-  const absl::string_view account = s.ColumnBlob(2);
+  const absl::string_view account = s.ColumnBlob(2);  // empty: no account (version 0)
   const absl::string_view decision = s.ColumnBlob(3);
   if (!response.mutable_account()->ParseFromArray(account.data(),
                                                   static_cast<int>(account.size())) ||
@@ -549,14 +583,16 @@ absl::StatusOr<bool> StoreImpl::LoadAccountLocked(Reads& reads,
   }
   const absl::string_view bytes = s.ColumnBlob(1);
   const int64_t version = s.ColumnInt64(0);
-  const bool parsed = out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
+  const bool parsed = !s.ColumnIsNull(1) &&
+                      out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
   if (bytes_out != nullptr) bytes_out->assign(bytes.data(), bytes.size());
   s.Reset();
   if (!parsed || out->version() != version) {
     return Error(absl::StatusCode::kDataLoss,
                  absl::StrCat("account '", account_id, "': stored row is damaged (",
-                              parsed ? "version column disagrees with the account"
-                                     : "does not parse",
+                              parsed               ? "version column disagrees with the account"
+                              : s.ColumnIsNull(1) ? "its current version is missing"
+                                                  : "does not parse",
                               ")"));
   }
   return true;
@@ -683,14 +719,16 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::ApplyOnce(
   // still to decide, from the cache or their rows.
   {
     std::lock_guard<std::mutex> lock(*read_mu_);
+    absl::Status begun = reads_.begin->Run();
     for (Work& w : works) {
       if (w.fate != Fate::kDecided) continue;
-      absl::Status recorded = ReadRecordedLocked(reads_, w);
+      absl::Status recorded = begun.ok() ? ReadRecordedLocked(reads_, w) : begun;
       if (!recorded.ok()) {
         w.fate = Fate::kError;
         w.error = recorded;
       }
     }
+    if (begun.ok()) reads_.end->Run().IgnoreError();  // read-only: nothing to lose
   }
   std::deque<AccountSlot> slots;  // stable addresses
   {
@@ -993,6 +1031,10 @@ absl::Status StoreImpl::WriteGroupsLocked(absl::Span<PendingWrite* const> groups
       }
       PITBOSS_RETURN_IF_ERROR(release_savepoint_->Run());
     }
+    // After the writes: a version these events superseded goes now, not
+    // with the next commit.
+    prune_versions_->BindInt64(1, Micros(latest));
+    PITBOSS_RETURN_IF_ERROR(prune_versions_->Run());
     if (head.sequence() != start_sequence) {
       set_head_->BindInt64(1, static_cast<int64_t>(head.sequence()));
       set_head_->BindBlob(2, head.record_hash());
@@ -1050,8 +1092,7 @@ absl::Status StoreImpl::WriteOneLocked(Work& w, v1::AuditChainHead& head,
   idem.BindText(1, event.event_id());
   idem.BindBlob(2, w.event_hash);
   idem.BindInt64(3, static_cast<int64_t>(record.sequence()));
-  idem.BindBlob(4, w.account_bytes);
-  idem.BindInt64(5, Micros(expires));
+  idem.BindInt64(4, Micros(expires));
   absl::Status inserted = idem.Run();
   if (!inserted.ok()) {
     const int code = idem.last_result_code();
@@ -1071,13 +1112,13 @@ absl::Status StoreImpl::WriteOneLocked(Work& w, v1::AuditChainHead& head,
 
   // Account row, with the optimistic version check. The account may come
   // from the cache, so an event that leaves it unchanged checks the version
-  // too: a decision is only stored on the account's current state.
+  // too: a decision is only stored on the account's current state. The
+  // version the event leaves is kept (at least) as long as its idempotency row.
   if (w.account_changed) {
     Statement& s = w.version_before == 0 ? *insert_account_ : *update_account_;
     s.BindText(1, event.account_id());
     s.BindInt64(2, record.account_version());
-    s.BindBlob(3, w.account_bytes);
-    if (w.version_before != 0) s.BindInt64(4, w.version_before);
+    if (w.version_before != 0) s.BindInt64(3, w.version_before);
     absl::Status written = s.Run();
     const bool conflict =
         (!written.ok() && (s.last_result_code() == kConstraintPrimaryKey ||
@@ -1090,6 +1131,12 @@ absl::Status StoreImpl::WriteOneLocked(Work& w, v1::AuditChainHead& head,
                                 ? std::string("created")
                                 : absl::StrCat("version ", w.version_before, " changed"));
     }
+    Statement& v = *insert_version_;
+    v.BindText(1, event.account_id());
+    v.BindInt64(2, record.account_version());
+    v.BindBlob(3, w.account_bytes);
+    v.BindInt64(4, Micros(expires));
+    PITBOSS_RETURN_IF_ERROR(v.Run());
   } else {
     Statement& s = *get_version_;
     s.BindText(1, event.account_id());
@@ -1099,6 +1146,13 @@ absl::Status StoreImpl::WriteOneLocked(Work& w, v1::AuditChainHead& head,
     if (stored != w.version_before) {
       return ConflictLocked(w, tainted,
                             absl::StrCat("version ", w.version_before, " changed"));
+    }
+    if (stored != 0) {
+      Statement& v = *extend_version_;
+      v.BindText(1, event.account_id());
+      v.BindInt64(2, stored);
+      v.BindInt64(3, Micros(expires));
+      PITBOSS_RETURN_IF_ERROR(v.Run());
     }
   }
 

@@ -29,7 +29,7 @@ applied.
 
 The stream is a prefix of examples/events/casino-jp.jsonl (a prefix of a
 valid stream is valid). Uses Debian's python3 standard library only (sqlite3
-reads the store's idempotency, audit and accounts tables; pitboss.v1.Account
+reads the store's idempotency, audit, accounts and account_versions tables; pitboss.v1.Account
 is decoded with protoc-generated modules when protoc and python3-protobuf are
 there, for a readable balance report).
 
@@ -238,8 +238,11 @@ def main():
             fail("recorded decisions differ from a fresh replay at line %s:\n%s\n%s"
                  % (None if first is None else first + 1,
                     fa[first][:300] if first is not None else "", fb[first][:300] if first is not None else ""))
-        crash_accounts = query(db, "SELECT account_id, version, account FROM accounts ORDER BY account_id")
-        fresh_accounts = query(fresh_db, "SELECT account_id, version, account FROM accounts ORDER BY account_id")
+        current = ("SELECT a.account_id, a.version, v.account FROM accounts a "
+                   "JOIN account_versions v ON v.account_id = a.account_id AND v.version = a.version "
+                   "ORDER BY a.account_id")
+        crash_accounts = query(db, current)
+        fresh_accounts = query(fresh_db, current)
         if [r[:2] for r in crash_accounts] != [r[:2] for r in fresh_accounts]:
             fail("account versions differ from the fresh replay")
 

@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,6 +32,8 @@
 #include "gtest/gtest.h"
 #include "pitboss/engine.h"
 #include "src/domain/proto_time.h"
+#include "src/store/schema.h"
+#include "src/store/sqlite_db.h"
 #include "tests/matchers.h"
 #include "tests/scenarios/scenario_driver.h"
 
@@ -387,6 +390,92 @@ TEST(StoreTest, IdempotencyRowsAreKeptForTheRetentionThenPruned) {
   EXPECT_THAT(Store::Open(":memory:", bad),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("StoreOptions.idempotency_retention")));
+}
+
+// Each account version is written once and kept while an idempotency row may
+// return it; the current version is kept always.
+TEST(StoreTest, SupersededAccountVersionsArePrunedWithTheirIdempotencyRows) {
+  TempDir dir;
+  const std::string path = dir.File("store.db");
+  StoreOptions options;
+  options.idempotency_retention = absl::Hours(1);
+  std::unique_ptr<Store> store = OpenOrDie(path, options);
+  ASSERT_NE(store, nullptr);
+  Player p("acct-1");
+  Player idle("acct-2", ScenarioStart() + absl::Seconds(20));
+  const std::vector<v1::Event> idle_events = idle.History(3000, 1);
+  ApplyAll(*store, idle_events);
+  const std::vector<v1::Event> events = p.History(5000, 4);
+  const std::vector<ApplyResult> results = ApplyAll(*store, events);
+  ASSERT_EQ(results.size(), events.size());
+  std::set<int64_t> versions;
+  for (const ApplyResult& r : results) versions.insert(r.response.account().version());
+  RawDb raw(path);
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM account_versions WHERE account_id = 'acct-1'"),
+            static_cast<int64_t>(versions.size()));
+  // The first event's duplicate still returns the account it left.
+  absl::StatusOr<ApplyResult> again = store->Apply(TheEngine(), events[0], TimeOf(events[0]));
+  ASSERT_THAT(again, IsOk());
+  EXPECT_TRUE(again->replayed);
+  EXPECT_EQ(again->response.account().SerializeAsString(),
+            results[0].response.account().SerializeAsString());
+
+  // Two hours later every earlier row is past retention: one more event
+  // prunes them and the versions they returned, but not the current ones --
+  // also not the idle account's, whose last event is long past retention.
+  p.driver().Advance(absl::Hours(2));
+  const v1::Event late = p.Next([](ScenarioDriver& d) { return d.Wager("g-late", 100, 0); });
+  ASSERT_THAT(store->Apply(TheEngine(), late, TimeOf(late)), IsOk());
+  EXPECT_EQ(Keys(*store), 1);
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM account_versions"), 2);
+  for (const char* id : {"acct-1", "acct-2"}) {
+    EXPECT_EQ(raw.Int(absl::StrCat("SELECT version FROM account_versions WHERE account_id = '",
+                                   id, "'")),
+              raw.Int(absl::StrCat("SELECT version FROM accounts WHERE account_id = '", id,
+                                   "'")));
+  }
+  EXPECT_EQ(Cash(*store, "acct-1"), 5000 - 4 * 100 + 2 * 150 - 100);
+  EXPECT_EQ(Cash(*store, "acct-2"), 3000 - 100 + 150);
+  EXPECT_THAT(store->VerifyAudit(), IsOk());
+}
+
+// An event that leaves the account as it was (a refused password reset by
+// phone) returns the version the event before it left; that version stays as
+// long as the later event's idempotency row, also once a newer version has
+// superseded it and the earlier event's row is gone.
+TEST(StoreTest, AnUnchangedAccountsVersionLivesAsLongAsEveryRowReturningIt) {
+  TempDir dir;
+  const std::string path = dir.File("store.db");
+  StoreOptions options;
+  options.idempotency_retention = absl::Hours(1);
+  std::unique_ptr<Store> store = OpenOrDie(path, options);
+  ASSERT_NE(store, nullptr);
+  Player p("acct-1");
+  const std::vector<ApplyResult> history = ApplyAll(*store, p.History(5000, 0));
+  ASSERT_FALSE(history.empty());
+  p.driver().Advance(absl::Minutes(40));
+  const v1::Event refused = p.Next([](ScenarioDriver& d) {
+    return d.PasswordReset(v1::CHANNEL_PHONE, v1::PASSWORD_RESET_METHOD_AGENT_ASSISTED);
+  });
+  absl::StatusOr<ApplyResult> first = store->Apply(TheEngine(), refused, TimeOf(refused));
+  ASSERT_THAT(first, IsOk());
+  ASSERT_EQ(first->response.account().version(), history.back().response.account().version())
+      << "the refused reset should leave the account unchanged";
+  const v1::Event wager = p.Next([](ScenarioDriver& d) { return d.Wager("g-1", 100, 0); });
+  ASSERT_THAT(store->Apply(TheEngine(), wager, TimeOf(wager)), IsOk());
+
+  // Past the history's retention, within the reset's: the history's rows are
+  // pruned by the next write, the version the reset returns is not.
+  p.driver().Advance(absl::Minutes(25));
+  const v1::Event later = p.Next([](ScenarioDriver& d) { return d.Wager("g-2", 100, 0); });
+  ASSERT_THAT(store->Apply(TheEngine(), later, TimeOf(later)), IsOk());
+  EXPECT_EQ(Keys(*store), 3);
+  absl::StatusOr<ApplyResult> again =
+      store->Apply(TheEngine(), refused, TimeOf(later) + absl::Minutes(1));
+  ASSERT_THAT(again, IsOk());
+  EXPECT_TRUE(again->replayed);
+  EXPECT_TRUE(MessageDifferencer::Equals(again->response, first->response));
+  EXPECT_THAT(store->VerifyAudit(), IsOk());
 }
 
 TEST(StoreTest, DefaultRetentionKeepsKeysForADay) {
@@ -1132,6 +1221,72 @@ TEST(StoreOpenTest, ForeignSqliteDatabaseIsRefusedUntouched) {
   RawDb(other_app).Exec("PRAGMA application_id = 1234");
   EXPECT_THAT(Store::Open(other_app, {}), StatusIs(absl::StatusCode::kFailedPrecondition,
                                                    HasSubstr("application_id")));
+}
+
+// A store written by schema version 1 (an account copy in every idempotency
+// row, the account bytes in the accounts row) is migrated when it is opened:
+// every duplicate gets the response recorded then, the accounts and the chain
+// are as they were, and it goes on applying events.
+TEST(StoreOpenTest, SchemaVersion1StoreIsMigratedWithItsRecordedAccounts) {
+  TempDir dir;
+  Player p("acct-1");
+  Player q("acct-2", ScenarioStart() + absl::Seconds(20));
+  std::vector<v1::Event> events = p.History(5000, 3);
+  const std::vector<v1::Event> more = q.History(3000, 2);
+  events.insert(events.end(), more.begin(), more.end());
+  const std::string current = dir.File("current.db");
+  std::vector<ApplyResult> results;
+  {
+    std::unique_ptr<Store> store = OpenOrDie(current);
+    ASSERT_NE(store, nullptr);
+    results = ApplyAll(*store, events);
+  }
+  ASSERT_EQ(results.size(), events.size());
+  // The same rows in version 1's shape, as an older pitboss wrote them.
+  const std::string old = dir.File("v1.db");
+  {
+    absl::StatusOr<std::unique_ptr<store_internal::Database>> db =
+        store_internal::Database::Open(old, false);
+    ASSERT_THAT(db, IsOk());
+    ASSERT_THAT(store_internal::MigrateTo(**db, 1), IsOk());
+  }
+  {
+    RawDb raw(old);
+    raw.Exec(absl::StrCat("ATTACH '", current, "' AS cur"));
+    raw.Exec("INSERT INTO audit SELECT * FROM cur.audit");
+    raw.Exec("UPDATE audit_head SET (sequence, record_hash) = "
+             "(SELECT sequence, record_hash FROM cur.audit_head)");
+    raw.Exec("INSERT INTO accounts SELECT a.account_id, a.version, v.account "
+             "FROM cur.accounts a JOIN cur.account_versions v USING (account_id, version)");
+    raw.Exec("INSERT INTO idempotency SELECT i.event_id, i.event_hash, i.audit_sequence, "
+             "v.account, i.expires_at_micros FROM cur.idempotency i "
+             "JOIN cur.audit a ON a.sequence = i.audit_sequence "
+             "JOIN cur.account_versions v "
+             "ON v.account_id = a.account_id AND v.version = a.account_version");
+    raw.Exec("DETACH cur");
+    ASSERT_EQ(raw.Int("PRAGMA user_version"), 1);
+    ASSERT_EQ(raw.Int("SELECT count(*) FROM idempotency"),
+              static_cast<int64_t>(events.size()));
+  }
+
+  std::unique_ptr<Store> store = OpenOrDie(old);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(RawDb(old).Int("PRAGMA user_version"), Store::SchemaVersion());
+  for (size_t i = 0; i < events.size(); ++i) {
+    absl::StatusOr<ApplyResult> again = store->Apply(TheEngine(), events[i], TimeOf(events[i]));
+    ASSERT_THAT(again, IsOk()) << i;
+    EXPECT_TRUE(again->replayed) << i;
+    EXPECT_TRUE(MessageDifferencer::Equals(again->response, results[i].response)) << i;
+  }
+  EXPECT_EQ(store->GetAccount("acct-2")->SerializeAsString(),
+            results.back().response.account().SerializeAsString());
+  EXPECT_THAT(store->VerifyAudit(), IsOk());
+  const v1::Event next = p.Next([](ScenarioDriver& d) { return d.Wager("g-next", 100, 0); });
+  absl::StatusOr<ApplyResult> applied = store->Apply(TheEngine(), next, TimeOf(next));
+  ASSERT_THAT(applied, IsOk());
+  EXPECT_FALSE(applied->replayed);
+  EXPECT_EQ(Cash(*store, "acct-1"), 5000 - 3 * 100 + 2 * 150 - 100);
+  EXPECT_THAT(store->VerifyAudit(), IsOk());
 }
 
 TEST(StoreOpenTest, EmptyFileBecomesAStore) {
