@@ -912,7 +912,8 @@ void StoreImpl::EvaluateOne(const Engine& engine, std::vector<Work>& works, size
   *w.response.mutable_audit() = std::move(result->audit);
   if (options_.result_accounts) *w.response.mutable_account() = account;
   w.account_bytes = account.SerializeAsString();
-  w.decision_bytes = DeterministicBytes(w.response.decision());
+  // Redone by the write when a re-link changes the decision.
+  w.decision_bytes = std::move(result->decision_bytes);
   slot.last = static_cast<int>(i);
 }
 
