@@ -191,6 +191,8 @@ struct Work {
   // The error is a conflict with another writer of the file: the event is
   // applied again (from a fresh load of its account).
   bool retry = false;
+  // Made by HashEvent when first needed: on the evaluating thread, or in
+  // phase 1 for an event_id already recorded or repeated in the batch.
   std::string event_bytes;  // deterministic serialization (canonical once evaluated)
   std::string event_hash;   // SHA-256 of event_bytes
   size_t original = 0;      // kSameBatch
@@ -207,6 +209,13 @@ struct Work {
   std::string account_bytes;   // the account after (binary protobuf)
   std::string decision_bytes;  // canonical; redone when the record is re-linked
 };
+
+absl::Status HashEvent(Work& w) {
+  if (!w.event_hash.empty()) return absl::OkStatus();
+  w.event_bytes = DeterministicBytes(*w.event);
+  PITBOSS_ASSIGN_OR_RETURN(w.event_hash, engine::Sha256(w.event_bytes));
+  return absl::OkStatus();
+}
 
 // One account of a batch, changed in place by its events in input order.
 struct AccountSlot {
@@ -527,6 +536,10 @@ absl::Status StoreImpl::ReadRecordedLocked(Reads& reads, Work& work) const {
     s.Reset();
     return absl::OkStatus();
   }
+  if (absl::Status hashed = HashEvent(work); !hashed.ok()) {
+    s.Reset();
+    return hashed;
+  }
   if (s.ColumnBlob(0) != work.event_hash) {
     const int64_t sequence = s.ColumnInt64(4);
     s.Reset();
@@ -682,8 +695,7 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::ApplyOnce(
     return results();
   }
 
-  // Per-event checks that need no state: the idempotency key and the
-  // payload's canonical bytes and hash.
+  // Per-event checks that need no state.
   std::vector<absl::string_view> account_ids;
   for (size_t i = 0; i < events.size(); ++i) {
     Work& w = works[i];
@@ -701,13 +713,6 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::ApplyOnce(
           "invalid)");
       continue;
     }
-    w.event_bytes = DeterministicBytes(*w.event);
-    absl::StatusOr<std::string> hash = engine::Sha256(w.event_bytes);
-    if (!hash.ok()) {
-      w.error = hash.status();
-      continue;
-    }
-    w.event_hash = std::move(*hash);
     w.fate = Fate::kDecided;  // provisional: "to be decided"
     account_ids.push_back(w.event->account_id());
   }
@@ -805,7 +810,12 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::ApplyOnce(
       if (w.fate != Fate::kDecided) continue;
       auto seen = by_event_id.find(w.event->event_id());
       if (seen != by_event_id.end()) {
-        const Work& earlier = works[seen->second];
+        const Work& earlier = works[seen->second];  // hashed: evaluated or stored
+        if (absl::Status hashed = HashEvent(w); !hashed.ok()) {
+          w.fate = Fate::kError;
+          w.error = hashed;
+          continue;
+        }
         if (earlier.event_hash == w.event_hash) {
           w.fate = Fate::kSameBatch;
           w.original = seen->second;
@@ -886,6 +896,11 @@ void StoreImpl::EvaluateOne(const Engine& engine, std::vector<Work>& works, size
                             const v1::AuditChainHead& head) {
   Work& w = works[i];
   AccountSlot& slot = *w.slot;
+  if (absl::Status hashed = HashEvent(w); !hashed.ok()) {
+    w.fate = Fate::kError;
+    w.error = hashed;
+    return;
+  }
   if (!slot.load_error.ok()) {
     w.fate = Fate::kError;
     w.error = absl::UnavailableError(
