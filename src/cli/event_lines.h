@@ -33,6 +33,8 @@ class EventLineReader {
   int64_t blank_lines() const { return blank_lines_; }
   // Bytes consumed so far (line terminators included), for progress.
   int64_t bytes_read() const { return bytes_read_; }
+  // Lines read so far, blank ones included.
+  int64_t lines_read() const { return line_number_; }
   // True when reading stopped on an I/O error rather than end of file.
   bool failed() const { return in_->bad(); }
 

@@ -125,6 +125,7 @@ int RunReplayCommand(const std::vector<std::string>& args, std::istream& in, std
 
   const std::string events_path = flags->Get("events");
   options.source_name = events_path == "-" ? "<stdin>" : events_path;
+  options.read_ahead = events_path != "-";  // a file never waits for its next line
   std::ifstream events_file;
   std::istream* events = &in;
   if (events_path != "-") {

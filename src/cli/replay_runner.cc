@@ -3,6 +3,7 @@
 
 #include <ctime>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "google/protobuf/util/json_util.h"
 #include "src/cli/event_lines.h"
+#include "src/common/status_macros.h"
 
 namespace pitboss {
 namespace cli {
@@ -126,38 +128,92 @@ absl::Status ReplayRunner::ApplyBatch(std::vector<Pending>& batch, std::ostream&
   return absl::OkStatus();
 }
 
+absl::Status ReplayRunner::Take(int64_t line_number, absl::StatusOr<v1::Event> event,
+                                std::vector<Pending>& batch, std::ostream& err,
+                                int64_t bytes_read) {
+  stats_.events += 1;
+  if (!event.ok()) {
+    err << options_.source_name << ":" << line_number << ": " << event.status().message()
+        << "\n";
+    stats_.errors += 1;
+    if (options_.on_error == OnError::kStop) stats_.stopped = true;
+    return absl::OkStatus();  // the events before it in this batch are still applied
+  }
+  batch.push_back(Pending{line_number, *std::move(event)});
+  if (static_cast<int>(batch.size()) < options_.batch_size) return absl::OkStatus();
+  PITBOSS_RETURN_IF_ERROR(ApplyBatch(batch, err));
+  if (progress_ != nullptr) progress_->Update(bytes_read, stats_.events);
+  return absl::OkStatus();
+}
+
+namespace {
+
+// A batch's worth of lines, read ahead and parsed on another thread.
+struct Chunk {
+  std::vector<int64_t> line_numbers;
+  std::vector<int64_t> blank_lines;  // the reader's count up to each line
+  std::vector<std::string> lines;
+  std::vector<absl::StatusOr<v1::Event>> events;
+  int64_t bytes_read = 0;
+
+  void Read(EventLineReader& reader, int size) {
+    line_numbers.clear();
+    blank_lines.clear();
+    lines.clear();
+    std::string line;
+    int64_t line_number = 0;
+    while (static_cast<int>(lines.size()) < size && reader.Next(&line, &line_number)) {
+      line_numbers.push_back(line_number);
+      blank_lines.push_back(reader.blank_lines());
+      lines.push_back(std::move(line));
+    }
+    bytes_read = reader.bytes_read();
+  }
+  void Parse() {
+    events.clear();
+    for (const std::string& line : lines) events.push_back(ParseEventLine(line));
+  }
+};
+
+}  // namespace
+
 absl::Status ReplayRunner::Run(std::istream& in, std::ostream& err) {
   const absl::Time start = absl::Now();
   const std::clock_t cpu_start = std::clock();
   EventLineReader reader(&in);
   std::vector<Pending> batch;
   batch.reserve(options_.batch_size);
-  std::string line;
-  int64_t line_number = 0;
   absl::Status status;
-  while (!stats_.stopped && reader.Next(&line, &line_number)) {
-    stats_.events += 1;
-    absl::StatusOr<v1::Event> event = ParseEventLine(line);
-    if (!event.ok()) {
-      err << options_.source_name << ":" << line_number << ": " << event.status().message()
-          << "\n";
-      stats_.errors += 1;
-      if (options_.on_error == OnError::kStop) stats_.stopped = true;
-      continue;  // the events before it in this batch are still applied below
+  int64_t blank_lines = -1;  // read ahead: the count up to the line the run stopped at
+  if (options_.read_ahead) {
+    Chunk current;
+    Chunk next;
+    current.Read(reader, options_.batch_size);
+    current.Parse();
+    while (!current.lines.empty() && !stats_.stopped && status.ok()) {
+      next.Read(reader, options_.batch_size);
+      std::thread parser([&next] { next.Parse(); });
+      for (size_t i = 0; i < current.lines.size() && !stats_.stopped && status.ok(); ++i) {
+        status = Take(current.line_numbers[i], std::move(current.events[i]), batch, err,
+                      current.bytes_read);
+        if (stats_.stopped) blank_lines = current.blank_lines[i];
+      }
+      parser.join();
+      std::swap(current, next);
     }
-    batch.push_back(Pending{line_number, *std::move(event)});
-    if (static_cast<int>(batch.size()) >= options_.batch_size) {
-      status = ApplyBatch(batch, err);
-      if (!status.ok()) break;
-      if (progress_ != nullptr) progress_->Update(reader.bytes_read(), stats_.events);
+  } else {
+    std::string line;
+    int64_t line_number = 0;
+    while (!stats_.stopped && status.ok() && reader.Next(&line, &line_number)) {
+      status = Take(line_number, ParseEventLine(line), batch, err, reader.bytes_read());
     }
   }
   if (status.ok()) status = ApplyBatch(batch, err);
   if (status.ok() && reader.failed()) {
     status = absl::DataLossError(absl::StrCat(options_.source_name, ": read error after line ",
-                                              line_number));
+                                              reader.lines_read()));
   }
-  stats_.blank_lines = reader.blank_lines();
+  stats_.blank_lines = blank_lines >= 0 ? blank_lines : reader.blank_lines();
   stats_.elapsed = absl::Now() - start;
   stats_.cpu = absl::Seconds(static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC);
   if (progress_ != nullptr) progress_->Finish();

@@ -67,8 +67,8 @@ struct RunOutput {
   std::string err;
 };
 
-RunOutput Replay(const Engine& engine, Store& store, const std::string& stream,
-                 ReplayOptions options = {}) {
+RunOutput ReplayStream(const Engine& engine, Store& store, const std::string& stream,
+                       ReplayOptions options) {
   options.source_name = "events.jsonl";
   ReplayRunner runner(&engine, &store, options);
   std::ostringstream decisions;
@@ -83,8 +83,15 @@ RunOutput Replay(const Engine& engine, Store& store, const std::string& stream,
   return out;
 }
 
-class ReplayRunnerTest : public ::testing::Test {
+// Every test runs reading line by line and reading ahead (a batch's lines
+// parsed on another thread while the store applies the one before).
+class ReplayRunnerTest : public ::testing::TestWithParam<bool> {
  protected:
+  RunOutput Replay(const Engine& engine, Store& store, const std::string& stream,
+                   ReplayOptions options = {}) {
+    options.read_ahead = GetParam();
+    return ReplayStream(engine, store, stream, options);
+  }
   void SetUp() override {
     engine_ = LoadEngine(DefaultPolicy());
     store_ = MemoryStore();
@@ -95,7 +102,7 @@ class ReplayRunnerTest : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(ReplayRunnerTest, AppliesEveryEventAndWritesTheEnginesDecisionsInOrder) {
+TEST_P(ReplayRunnerTest, AppliesEveryEventAndWritesTheEnginesDecisionsInOrder) {
   const std::vector<v1::Event> events = SampleEvents(3);
   const RunOutput out = Replay(*engine_, *store_, JsonLines(events));
   ASSERT_THAT(out.status, IsOk());
@@ -136,7 +143,7 @@ TEST_F(ReplayRunnerTest, AppliesEveryEventAndWritesTheEnginesDecisionsInOrder) {
   }
 }
 
-TEST_F(ReplayRunnerTest, SecondRunReturnsTheRecordedDecisionsAsDuplicates) {
+TEST_P(ReplayRunnerTest, SecondRunReturnsTheRecordedDecisionsAsDuplicates) {
   const std::string stream = JsonLines(SampleEvents(2));
   const RunOutput first = Replay(*engine_, *store_, stream);
   ASSERT_THAT(first.status, IsOk());
@@ -152,7 +159,7 @@ TEST_F(ReplayRunnerTest, SecondRunReturnsTheRecordedDecisionsAsDuplicates) {
   EXPECT_EQ(after->sequence(), head->sequence());  // nothing applied twice
 }
 
-TEST_F(ReplayRunnerTest, BadLinesAreReportedWithLineNumbersAndSkipped) {
+TEST_P(ReplayRunnerTest, BadLinesAreReportedWithLineNumbersAndSkipped) {
   std::vector<v1::Event> events = SampleEvents(1);
   v1::Event unknown_deposit = events[5];  // a settlement ...
   unknown_deposit.set_event_id("bad-settle");
@@ -177,7 +184,7 @@ TEST_F(ReplayRunnerTest, BadLinesAreReportedWithLineNumbersAndSkipped) {
   EXPECT_THAT(out.decisions, Not(HasSubstr("bad-settle")));
 }
 
-TEST_F(ReplayRunnerTest, StopModeEndsTheRunAtTheFirstBadLine) {
+TEST_P(ReplayRunnerTest, StopModeEndsTheRunAtTheFirstBadLine) {
   std::vector<v1::Event> events = SampleEvents(1);
   std::vector<std::string> lines;
   for (const v1::Event& e : events) lines.push_back(EventJson(e));
@@ -196,7 +203,31 @@ TEST_F(ReplayRunnerTest, StopModeEndsTheRunAtTheFirstBadLine) {
   EXPECT_EQ(head->sequence(), 3u);  // nothing after the bad line was applied
 }
 
-TEST_F(ReplayRunnerTest, StopModeAlsoStopsAtAnEventTheEngineRejects) {
+// Reading ahead reads lines past the bad one; they are neither counted nor
+// applied, blank ones included.
+TEST_P(ReplayRunnerTest, StopModeCountsNothingAfterTheBadLine) {
+  std::vector<v1::Event> events = SampleEvents(1);
+  std::vector<std::string> lines;
+  for (const v1::Event& e : events) lines.push_back(EventJson(e));
+  lines.insert(lines.begin() + 1, "");           // line 2
+  lines.insert(lines.begin() + 4, "not json");   // line 5
+  lines.insert(lines.begin() + 5, "");           // line 6
+  lines.insert(lines.begin() + 8, "");           // line 9
+  ReplayOptions options;
+  options.on_error = OnError::kStop;
+  options.batch_size = 2;
+  const RunOutput out = Replay(*engine_, *store_, absl::StrJoin(lines, "\n"), options);
+  ASSERT_THAT(out.status, IsOk());
+  EXPECT_TRUE(out.stats.stopped);
+  EXPECT_EQ(out.stats.events, 4);
+  EXPECT_EQ(out.stats.blank_lines, 1);
+  EXPECT_EQ(out.stats.applied, 3);
+  EXPECT_THAT(out.err, HasSubstr("events.jsonl:5: "));
+  EXPECT_THAT(Lines(out.decisions), SizeIs(3));
+  EXPECT_EQ(store_->AuditHead()->sequence(), 3u);
+}
+
+TEST_P(ReplayRunnerTest, StopModeAlsoStopsAtAnEventTheEngineRejects) {
   std::vector<v1::Event> events = SampleEvents(1);
   events[5].mutable_deposit_settled()->set_deposit_id("no-such-deposit");  // line 6
   ReplayOptions options;
@@ -208,7 +239,7 @@ TEST_F(ReplayRunnerTest, StopModeAlsoStopsAtAnEventTheEngineRejects) {
   EXPECT_THAT(out.err, HasSubstr("events.jsonl:6: event \"" + events[5].event_id()));
 }
 
-TEST_F(ReplayRunnerTest, GroupCommitGivesTheSameDecisions) {
+TEST_P(ReplayRunnerTest, GroupCommitGivesTheSameDecisions) {
   const std::string stream = JsonLines(SampleEvents(4));
   const RunOutput one = Replay(*engine_, *store_, stream);
   ASSERT_THAT(one.status, IsOk());
@@ -221,7 +252,7 @@ TEST_F(ReplayRunnerTest, GroupCommitGivesTheSameDecisions) {
   EXPECT_EQ(batched.decisions, one.decisions);
 }
 
-TEST_F(ReplayRunnerTest, BacktestFindsTheRuleThatFiresOnlyUnderTheShadowPolicy) {
+TEST_P(ReplayRunnerTest, BacktestFindsTheRuleThatFiresOnlyUnderTheShadowPolicy) {
   v1::Policy shadow_policy = DefaultPolicy();
   v1::FraudRule* rule = shadow_policy.add_rules();
   rule->set_id("BIG-WAGER-REVIEW");
@@ -255,6 +286,11 @@ TEST_F(ReplayRunnerTest, BacktestFindsTheRuleThatFiresOnlyUnderTheShadowPolicy) 
   // The primary store never saw the shadow policy's decisions.
   EXPECT_EQ(runner.stats().outcomes.count(v1::DECISION_OUTCOME_REVIEW), 0u);
 }
+
+INSTANTIATE_TEST_SUITE_P(LineByLineAndReadAhead, ReplayRunnerTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "ReadAhead" : "LineByLine";
+                         });
 
 TEST(ReplayRunnerStatusTest, BadInputCodes) {
   EXPECT_TRUE(IsBadInput(absl::InvalidArgumentError("x")));
