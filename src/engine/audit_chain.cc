@@ -19,75 +19,20 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/message.h"
-#include "google/protobuf/unknown_field_set.h"
 #include "src/common/status_macros.h"
 #include "src/domain/proto_time.h"
+#include "src/engine/unknown_fields.h"
 
 namespace pitboss {
 namespace engine {
 namespace {
 
-using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
-using google::protobuf::Reflection;
-
-// Whether `message` or any message inside it has unknown fields. Walks the
-// descriptor's message-typed fields only (no ListFields vector, no paths): this
-// runs on every evaluation, the path is only needed on failure.
-bool HasUnknownFields(const Message& message) {
-  const Reflection* reflection = message.GetReflection();
-  if (!reflection->GetUnknownFields(message).empty()) return true;
-  const google::protobuf::Descriptor* descriptor = message.GetDescriptor();
-  for (int f = 0; f < descriptor->field_count(); ++f) {
-    const FieldDescriptor* field = descriptor->field(f);
-    if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
-    if (field->is_repeated()) {
-      const int size = reflection->FieldSize(message, field);
-      for (int i = 0; i < size; ++i) {
-        if (HasUnknownFields(reflection->GetRepeatedMessage(message, field, i))) return true;
-      }
-    } else if (reflection->HasField(message, field) &&
-               HasUnknownFields(reflection->GetMessage(message, field))) {
-      return true;
-    }
-  }
-  return false;
-}
-
-// The first message inside `message` (itself included) with unknown fields;
-// its path goes to *path.
-bool FindUnknownFields(const Message& message, const std::string& prefix,
-                       std::string* path) {
-  const Reflection* reflection = message.GetReflection();
-  if (!reflection->GetUnknownFields(message).empty()) {
-    *path = prefix;
-    return true;
-  }
-  std::vector<const FieldDescriptor*> fields;
-  reflection->ListFields(message, &fields);
-  for (const FieldDescriptor* field : fields) {
-    if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
-    if (field->is_repeated()) {
-      const int size = reflection->FieldSize(message, field);
-      for (int i = 0; i < size; ++i) {
-        if (FindUnknownFields(reflection->GetRepeatedMessage(message, field, i),
-                              absl::StrCat(prefix, ".", field->name(), "[", i, "]"),
-                              path)) {
-          return true;
-        }
-      }
-    } else if (FindUnknownFields(reflection->GetMessage(message, field),
-                                 absl::StrCat(prefix, ".", field->name()), path)) {
-      return true;
-    }
-  }
-  return false;
-}
 
 absl::Status RefuseUnknownFields(const Message& message) {
   if (!HasUnknownFields(message)) return absl::OkStatus();
-  std::string path;
-  FindUnknownFields(message, std::string(message.GetDescriptor()->name()), &path);
+  const std::string path =
+      FindUnknownFieldsPath(message, std::string(message.GetDescriptor()->name()));
   return absl::InvalidArgumentError(
       absl::StrCat(path, ": has unknown fields; canonical bytes need none"));
 }
@@ -240,7 +185,10 @@ absl::StatusOr<std::string> PayloadHashImpl(const v1::Event& event,
   // one: tag, length and bytes of each message field (both always present),
   // then the version when it is not zero (proto3). Byte-identical to
   // serializing the assembled message (tests/engine/audit_chain_test.cc).
-  if (HasUnknownFields(event) || (check_decision && HasUnknownFields(decision))) {
+  // The event's plan is looked up once (every evaluation checks an event).
+  static const UnknownFieldsPlan& event_plan = UnknownFieldsPlan::For(v1::Event::descriptor());
+  if (event_plan.HasUnknownFields(event) ||
+      (check_decision && HasUnknownFields(decision))) {
     v1::AuditPayload payload;
     *payload.mutable_event() = event;
     *payload.mutable_decision() = decision;
