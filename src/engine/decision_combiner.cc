@@ -155,12 +155,15 @@ void MakeTrace(const Finding& finding, v1::RuleTrace* out) {
   v1::RuleTrace& trace = *out;
   const v1::RuleAction& action = finding.Action();
   const absl::string_view rule_id = finding.RuleId();
-  trace.set_rule_id(rule_id.data(), rule_id.size());
+  // Assigned in place: no temporary string on the way (44 traces a decision).
+  trace.mutable_rule_id()->assign(rule_id.data(), rule_id.size());
   trace.set_fired(finding.fired);
   trace.set_action(ActionKindOf(action));
   if (action.kind_case() == v1::RuleAction::kScore) trace.set_score(action.score());
   for (const v1::ObservedValue& value : finding.observed) *trace.add_observed() = value;
-  trace.set_error(finding.error);
+  // Most rules have no error: an empty proto3 string is the unset one (same
+  // bytes), so it is not allocated at all.
+  if (!finding.error.empty()) trace.set_error(finding.error);
 }
 
 absl::Status ValidateFinding(const Finding& finding, size_t index) {
@@ -411,6 +414,15 @@ absl::Status DecisionCombiner::CombineInto(absl::Span<const Finding> findings,
   }
   for (const std::string& tag : shadow.tags) shadow_result->add_tags(tag);
 
+  // Each trace list sized once (instead of growing 4, 8, 16, 32, 64).
+  int enforced_traces = 0;
+  int shadow_traces = 0;
+  for (const Finding& finding : findings) {
+    if (finding.source != v1::REASON_SOURCE_RULE) continue;
+    ++(finding.Mode() == v1::RULE_MODE_ENFORCE ? enforced_traces : shadow_traces);
+  }
+  decision.mutable_trace()->Reserve(enforced_traces);
+  shadow_result->mutable_trace()->Reserve(shadow_traces);
   for (const Finding& finding : findings) {
     if (finding.source != v1::REASON_SOURCE_RULE) continue;
     if (finding.Mode() == v1::RULE_MODE_ENFORCE) {
