@@ -15,6 +15,7 @@
 #include "src/domain/name_match.h"
 #include "src/domain/proto_time.h"
 #include "src/engine/audit_chain.h"
+#include "src/engine/call_arena.h"
 #include "src/engine/decision_combiner.h"
 #include "src/engine/event_applier.h"
 #include "src/engine/event_checks.h"
@@ -258,9 +259,9 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(const v1::Policy& policy)
 
 absl::StatusOr<v1::EvaluateResponse> Engine::Evaluate(
     const v1::EvaluateRequest& request) const {
-  google::protobuf::Arena arena;
+  engine::CallArena arena;
   v1::EvaluateResponse response;
-  PITBOSS_RETURN_IF_ERROR(impl_->EvaluateInto(request, nullptr, &arena, &response));
+  PITBOSS_RETURN_IF_ERROR(impl_->EvaluateInto(request, nullptr, arena.get(), &response));
   return response;
 }
 
@@ -305,9 +306,9 @@ absl::StatusOr<EvaluateInPlaceResult> Engine::EvaluateInPlace(
     return absl::InvalidArgumentError("now: missing");
   }
   PITBOSS_RETURN_IF_ERROR(domain::ValidateProtoTime(domain::ToProtoTime(now), "now"));
-  google::protobuf::Arena arena;  // per-call temporaries
+  engine::CallArena arena;  // per-call temporaries
   EvaluateInPlaceResult result;
-  PITBOSS_RETURN_IF_ERROR(impl_->Decide(*account, account, event, now, head, &arena,
+  PITBOSS_RETURN_IF_ERROR(impl_->Decide(*account, account, event, now, head, arena.get(),
                                         &result.decision, &result.audit,
                                         &result.decision_bytes));
   return result;
