@@ -42,14 +42,60 @@ v1::NameMatch ToFeature(domain::NameMatchKind kind) {
   return v1::NAME_MATCH_NO_MATCH;
 }
 
+// The canonical forms this thread computed last, across calls. An account's
+// registered names come back with every payment event of that account (and a
+// holder name with every payment from that instrument); Canonicalize is pure,
+// so a form computed before is reused instead of another ICU pass. Keyed by
+// matcher too (today every matcher canonicalizes alike); only successes are
+// kept; the oldest entry gives way when full.
+class RecentCanonicalNames {
+ public:
+  static RecentCanonicalNames& Mine() {
+    thread_local RecentCanonicalNames names;
+    return names;
+  }
+
+  const domain::CanonicalName* Find(const domain::NameMatcher& matcher,
+                                    absl::string_view spelling) const {
+    for (const Entry& entry : entries_) {
+      if (entry.matcher == &matcher && entry.spelling == spelling) return &entry.canonical;
+    }
+    return nullptr;
+  }
+
+  void Add(const domain::NameMatcher& matcher, absl::string_view spelling,
+           const domain::CanonicalName& canonical) {
+    Entry entry{&matcher, std::string(spelling), canonical};
+    if (entries_.size() < kCapacity) {
+      entries_.push_back(std::move(entry));
+    } else {
+      entries_[next_] = std::move(entry);
+      next_ = (next_ + 1) % kCapacity;
+    }
+  }
+
+ private:
+  static constexpr size_t kCapacity = 64;
+  struct Entry {
+    const domain::NameMatcher* matcher;
+    std::string spelling;
+    domain::CanonicalName canonical;
+  };
+  std::vector<Entry> entries_;
+  size_t next_ = 0;  // the oldest entry, once full
+};
+
 // Canonicalize with the field path built only if it fails: the check is
 // deterministic, so the second call fails the same way, now naming the field.
 template <typename FieldFn>
 absl::StatusOr<domain::CanonicalName> CanonicalizeNamed(const domain::NameMatcher& matcher,
                                                         absl::string_view spelling,
                                                         FieldFn&& field) {
+  RecentCanonicalNames& recent = RecentCanonicalNames::Mine();
+  if (const domain::CanonicalName* known = recent.Find(matcher, spelling)) return *known;
   absl::StatusOr<domain::CanonicalName> canonical = matcher.Canonicalize(spelling, "");
   if (!canonical.ok()) return matcher.Canonicalize(spelling, field());
+  recent.Add(matcher, spelling, *canonical);
   return canonical;
 }
 
