@@ -98,6 +98,12 @@ struct StoreOptions {
   // is dropped from the cache, reloaded and the event evaluated again.
   // 0 = no cache.
   int account_cache_size = 4096;
+  // WAL pages (4 KiB) after which a background thread copies the WAL back
+  // into the database file, off the commit path; when the WAL reaches 4 times
+  // as many (the copy could not catch up for the WAL to be reused from its
+  // start), the committing thread checkpoints what is left itself. File
+  // stores only; >= 1.
+  int checkpoint_pages = 1000;
   // Whether ApplyResult.response carries the account after the event. A copy
   // of the account per event; a replay that only needs decisions turns it
   // off (the account stays readable with GetAccount).

@@ -14,6 +14,7 @@
 #define PITBOSS_SRC_STORE_SQLITE_DB_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -96,6 +97,14 @@ class Database {
   // Rows changed by the last INSERT/UPDATE/DELETE.
   int64_t Changes() const;
 
+  // Calls hook(pages) after each commit with the WAL's size in pages, on the
+  // committing thread (sqlite3_wal_hook). It replaces SQLite's automatic
+  // checkpoint on this connection, which runs inside the commit.
+  void OnWalCommit(std::function<void(int pages)> hook);
+  // Copies what it can of the WAL into the database file without waiting for
+  // readers or writers (SQLITE_CHECKPOINT_PASSIVE).
+  absl::Status CheckpointPassive();
+
   // A status for a failed call with `result_code`: "store '<path>': <what>:
   // <sqlite message>".
   absl::Status Error(int result_code, absl::string_view what) const;
@@ -110,6 +119,7 @@ class Database {
                              absl::FunctionRef<void(sqlite3_stmt*)> read);
   sqlite3* db_;
   std::string path_;
+  std::function<void(int)> wal_hook_;
 };
 
 }  // namespace store_internal

@@ -69,6 +69,7 @@
 #include "src/engine/audit_chain.h"
 #include "src/store/account_locks.h"
 #include "src/store/audit_link.h"
+#include "src/store/checkpointer.h"
 #include "src/store/ready_flags.h"
 #include "src/store/schema.h"
 #include "src/store/sqlite_db.h"
@@ -335,6 +336,9 @@ class StoreImpl {
   std::mutex cache_mu_;
   absl::flat_hash_map<std::string, std::unique_ptr<v1::Account>> cache_;
 
+  // File stores: copies the WAL into the file off the commit path. Declared
+  // before db_, so it stops after db_ (whose commits wake it) is closed.
+  std::unique_ptr<Checkpointer> checkpointer_;
   std::unique_ptr<Database> db_;
   Reads writer_reads_;  // on db_, inside write transactions
   std::unique_ptr<Statement> get_version_;
@@ -386,6 +390,11 @@ absl::StatusOr<std::unique_ptr<StoreImpl>> StoreImpl::Open(const std::string& pa
         absl::StrCat("StoreOptions.evaluation_threads: must be within 1..64 (got ",
                      options.evaluation_threads, ")"));
   }
+  if (options.checkpoint_pages < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("StoreOptions.checkpoint_pages: must be >= 1 (got ",
+                     options.checkpoint_pages, ")"));
+  }
   if (options.account_cache_size < 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("StoreOptions.account_cache_size: must be >= 0 (got ",
@@ -420,10 +429,10 @@ absl::StatusOr<std::unique_ptr<StoreImpl>> StoreImpl::Open(const std::string& pa
           "store '", path, "': cannot use WAL mode (journal_mode stays '", mode, "')"));
     }
   }
-  PITBOSS_RETURN_IF_ERROR(db->Exec(options.synchronous == StoreOptions::Sync::kFull
-                                       ? "PRAGMA synchronous = FULL"
-                                       : "PRAGMA synchronous = NORMAL",
-                                   "set synchronous"));
+  const char* synchronous =
+      options.synchronous == StoreOptions::Sync::kFull ? "FULL" : "NORMAL";
+  PITBOSS_RETURN_IF_ERROR(
+      db->Exec(absl::StrCat("PRAGMA synchronous = ", synchronous), "set synchronous"));
   if (version < CurrentSchemaVersion()) PITBOSS_RETURN_IF_ERROR(Migrate(*db));
   std::unique_ptr<StoreImpl> store(new StoreImpl(path, options, std::move(db)));
   if (memory || options.read_only) {
@@ -434,6 +443,13 @@ absl::StatusOr<std::unique_ptr<StoreImpl>> StoreImpl::Open(const std::string& pa
     PITBOSS_RETURN_IF_ERROR(store->own_read_db_->Exec(busy_timeout, "set busy_timeout"));
     store->read_db_ = store->own_read_db_.get();
     store->read_mu_ = &store->own_read_mu_;
+    PITBOSS_ASSIGN_OR_RETURN(
+        store->checkpointer_,
+        Checkpointer::Start(path, synchronous, options.checkpoint_pages));
+    store->db_->OnWalCommit([checkpointer = store->checkpointer_.get(),
+                             writer = store->db_.get()](int pages) {
+      checkpointer->AfterCommit(*writer, pages);
+    });
   }
   PITBOSS_RETURN_IF_ERROR(store->Prepare());
   PITBOSS_ASSIGN_OR_RETURN(store->head_hint_, store->ReadHeadLocked(store->reads_));

@@ -12,11 +12,13 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iostream>
 #include <memory>
 #include <random>
 #include <set>
@@ -774,6 +776,44 @@ TEST(StoreTest, ParallelBatchesEqualOneByOneApplyOnTheExampleStream) {
     }
   }
   EXPECT_THAT(batched->VerifyAudit(), IsOk());
+}
+
+// The WAL is copied into the database file while the store is open (by the
+// checkpointer's thread, not inside a commit) and then reused from its start,
+// so it stays near the checkpoint threshold however much is written.
+TEST(StoreTest, TheWalIsCheckpointedWhileTheStoreIsOpenAndStaysBounded) {
+  const std::vector<v1::Event> events = ExampleEvents(6000);
+  TempDir dir;
+  const std::string path = dir.File("store.db");
+  StoreOptions options;
+  options.checkpoint_pages = 100;  // 400 KiB: the stream writes ~40 times as much
+  std::unique_ptr<Store> store = OpenOrDie(path, options);
+  ASSERT_NE(store, nullptr);
+  const auto size = [](const std::string& file) -> int64_t {
+    std::error_code error;
+    const uintmax_t bytes = std::filesystem::file_size(file, error);
+    return error ? 0 : static_cast<int64_t>(bytes);
+  };
+  int64_t wal_high = 0;
+  for (size_t i = 0; i < events.size(); i += 200) {
+    const size_t n = std::min<size_t>(200, events.size() - i);
+    store->ApplyBatchAtEventTime(TheEngine(), absl::MakeConstSpan(events.data() + i, n));
+    wal_high = std::max(wal_high, size(path + "-wal"));
+  }
+  // Copied into the file while open (a checkpoint may still be running).
+  for (int i = 0; i < 100 && size(path) < 2 * wal_high; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_GE(size(path), 2 * wal_high) << "WAL high-water mark " << wal_high;
+  // Reused from its start: about 4 x 100 pages plus a batch or two, not the
+  // whole stream (~15 MB when it is never reused).
+  EXPECT_LE(wal_high, 10 * 100 * 4096) << "database " << size(path);
+  EXPECT_THAT(store->VerifyAudit(), IsOk());
+  StoreOptions bad;
+  bad.checkpoint_pages = 0;
+  EXPECT_THAT(Store::Open(dir.File("other.db"), bad),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("StoreOptions.checkpoint_pages")));
 }
 
 // On ":memory:" the batch is evaluated and then written; on a file the
