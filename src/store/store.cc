@@ -225,7 +225,7 @@ struct AccountSlot {
   bool from_cache = false;
   std::string loaded_bytes;  // the row, when loaded from the database
   absl::Status load_error;   // could not be (re)loaded: its events fail
-  std::vector<size_t> events;  // parallel evaluation: its events, in input order
+  int queued = -1;  // parallel evaluation: its latest event queued so far
   int last = -1;               // its last successfully evaluated event
 };
 
@@ -862,6 +862,11 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::ApplyOnce(
         hint.record_hash().empty() ? engine::GenesisHash() : hint.record_hash();
     uint64_t next = hint.sequence();
     ReadyFlags ready(works.size());
+    // One task per event, taken in input order (so the writer, which goes in
+    // input order, finds them done in that order too); an event waits for
+    // its account's previous one, which was taken before it.
+    std::vector<size_t> order;
+    std::vector<int> previous(works.size(), -1);
     for (size_t i = 0; i < works.size(); ++i) {
       Work& w = works[i];
       if (w.fate != Fate::kDecided) {
@@ -869,16 +874,20 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::ApplyOnce(
         continue;
       }
       w.sequence = ++next;
-      w.slot->events.push_back(i);
+      order.push_back(i);
+      previous[i] = w.slot->queued;
+      w.slot->queued = static_cast<int>(i);
     }
-    const auto evaluate_account = [&](size_t s) {
-      for (size_t i : slots[s].events) {
-        v1::AuditChainHead head;
-        head.set_sequence(works[i].sequence - 1);
-        if (head.sequence() > 0) head.set_record_hash(placeholder);
-        EvaluateOne(engine, works, i, head);
-        ready.Mark(i);
+    const auto evaluate_event = [&](size_t k) {
+      const size_t i = order[k];
+      if (previous[i] >= 0) {
+        ready.Await(static_cast<size_t>(previous[i]), [] { return false; });
       }
+      v1::AuditChainHead head;
+      head.set_sequence(works[i].sequence - 1);
+      if (head.sequence() > 0) head.set_record_hash(placeholder);
+      EvaluateOne(engine, works, i, head);
+      ready.Mark(i);
     };
     // Phase 3 overlaps phase 2 when workers evaluate: the calling thread
     // writes each event as soon as it is evaluated. Not for a store whose
@@ -887,7 +896,7 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::ApplyOnce(
     const bool pipelined_writes = read_mu_ != &db_mu_;
     bool pipelined = false;
     pool_.ParallelForAlongside(
-        slots.size(), evaluate_account,
+        order.size(), evaluate_event,
         [&](absl::FunctionRef<bool()> run_one, bool parallel) {
           pipelined = parallel && pipelined_writes;
           if (pipelined) {
