@@ -3,11 +3,10 @@
 // An evaluation puts its features, CEL values and other temporaries on an
 // arena. A fresh default arena starts with a small block and mallocs larger
 // ones as it fills (several per evaluation), then frees them all. A CallArena
-// starts on a block that belongs to the thread and outlives the call, so a
-// typical evaluation allocates nothing for its temporaries; only what does
-// not fit goes to further blocks, freed with the arena as usual. A CallArena
-// made while another one of the same thread is alive (not done today) gets no
-// thread block, just larger blocks of its own.
+// starts on a block that belongs to the thread and outlives the call
+// (thread_scratch.h), so a typical evaluation allocates nothing for its
+// temporaries; only what does not fit goes to further blocks, freed with the
+// arena as usual.
 #ifndef PITBOSS_SRC_ENGINE_CALL_ARENA_H_
 #define PITBOSS_SRC_ENGINE_CALL_ARENA_H_
 
@@ -15,6 +14,7 @@
 #include <memory>
 
 #include "google/protobuf/arena.h"
+#include "src/engine/thread_scratch.h"
 
 namespace pitboss {
 namespace engine {
@@ -24,48 +24,29 @@ class CallArena {
   // Enough for an evaluation on a large account (five weeks of history).
   static constexpr size_t kBlockBytes = 64u << 10;
 
-  CallArena() : block_(Claim()), arena_(Options(block_.get())) {}
+  CallArena() : arena_(Options(block_.get())) {}
   CallArena(const CallArena&) = delete;
   CallArena& operator=(const CallArena&) = delete;
 
   google::protobuf::Arena* get() { return &arena_; }
 
  private:
-  struct ThreadBlock {
+  struct Block {
+    Block() : bytes(new char[kBlockBytes]) {}
     std::unique_ptr<char[]> bytes;
-    bool in_use = false;
   };
-  static ThreadBlock& Mine() {
-    thread_local ThreadBlock block;
-    return block;
-  }
-  // Gives the thread block back when the arena is gone (declared before the
-  // arena, so destroyed after it).
-  struct Release {
-    void operator()(char*) const { Mine().in_use = false; }
-  };
-  using Claimed = std::unique_ptr<char, Release>;
 
-  static Claimed Claim() {
-    ThreadBlock& block = Mine();
-    if (block.in_use) return Claimed(nullptr);
-    if (block.bytes == nullptr) block.bytes.reset(new char[kBlockBytes]);
-    block.in_use = true;
-    return Claimed(block.bytes.get());
-  }
-
-  static google::protobuf::ArenaOptions Options(char* initial) {
+  static google::protobuf::ArenaOptions Options(Block& block) {
     google::protobuf::ArenaOptions options;
     options.start_block_size = kBlockBytes;
     options.max_block_size = kBlockBytes;
-    if (initial != nullptr) {
-      options.initial_block = initial;
-      options.initial_block_size = kBlockBytes;
-    }
+    options.initial_block = block.bytes.get();
+    options.initial_block_size = kBlockBytes;
     return options;
   }
 
-  Claimed block_;
+  // Declared before the arena: lent back only after the arena is gone.
+  ThreadScratch<Block> block_;
   google::protobuf::Arena arena_;
 };
 
