@@ -394,14 +394,19 @@ TEST(StoreTest, IdempotencyRowsAreKeptForTheRetentionThenPruned) {
                        HasSubstr("StoreOptions.idempotency_retention")));
 }
 
+// A file store whose idempotency rows are kept an hour (versions expire with them).
+std::unique_ptr<Store> OpenWithOneHourRetention(const std::string& path) {
+  StoreOptions options;
+  options.idempotency_retention = absl::Hours(1);
+  return OpenOrDie(path, options);
+}
+
 // Each account version is written once and kept while an idempotency row may
 // return it; the current version is kept always.
 TEST(StoreTest, SupersededAccountVersionsArePrunedWithTheirIdempotencyRows) {
   TempDir dir;
   const std::string path = dir.File("store.db");
-  StoreOptions options;
-  options.idempotency_retention = absl::Hours(1);
-  std::unique_ptr<Store> store = OpenOrDie(path, options);
+  std::unique_ptr<Store> store = OpenWithOneHourRetention(path);
   ASSERT_NE(store, nullptr);
   Player p("acct-1");
   Player idle("acct-2", ScenarioStart() + absl::Seconds(20));
@@ -447,10 +452,7 @@ TEST(StoreTest, SupersededAccountVersionsArePrunedWithTheirIdempotencyRows) {
 // superseded it and the earlier event's row is gone.
 TEST(StoreTest, AnUnchangedAccountsVersionLivesAsLongAsEveryRowReturningIt) {
   TempDir dir;
-  const std::string path = dir.File("store.db");
-  StoreOptions options;
-  options.idempotency_retention = absl::Hours(1);
-  std::unique_ptr<Store> store = OpenOrDie(path, options);
+  std::unique_ptr<Store> store = OpenWithOneHourRetention(dir.File("store.db"));
   ASSERT_NE(store, nullptr);
   Player p("acct-1");
   const std::vector<ApplyResult> history = ApplyAll(*store, p.History(5000, 0));
