@@ -10,7 +10,6 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "google/protobuf/util/json_util.h"
 #include "src/cli/event_lines.h"
 #include "src/common/status_macros.h"
 
@@ -20,18 +19,6 @@ namespace {
 
 std::string Describe(const absl::Status& status) {
   return absl::StrCat(absl::StatusCodeToString(status.code()), ": ", status.message());
-}
-
-absl::StatusOr<std::string> DecisionJson(const v1::Decision& decision) {
-  std::string json;
-  const google::protobuf::util::Status status =
-      google::protobuf::util::MessageToJsonString(decision, &json);
-  if (!status.ok()) {
-    return absl::InternalError(
-        absl::StrCat("decision for event \"", decision.event_id(),
-                     "\" cannot be printed as JSON: ", status.message().ToString()));
-  }
-  return json;
 }
 
 }  // namespace
@@ -95,15 +82,6 @@ absl::Status ReplayRunner::ApplyBatch(std::vector<Pending>& batch, std::ostream&
       stats_.applied += 1;
     }
     stats_.RecordDecision(decision);
-    if (decisions_ != nullptr) {
-      absl::StatusOr<std::string> json = DecisionJson(decision);
-      if (!json.ok()) return json.status();
-      *decisions_ << *json << "\n";
-    }
-  }
-  if (decisions_ != nullptr) {
-    decisions_->flush();
-    if (!decisions_->good()) return absl::DataLossError("cannot write decisions (--out)");
   }
 
   if (shadow_store_ != nullptr) {
@@ -125,7 +103,14 @@ absl::Status ReplayRunner::ApplyBatch(std::vector<Pending>& batch, std::ostream&
     }
   }
   batch.clear();
-  return absl::OkStatus();
+  if (writer_ == nullptr) return absl::OkStatus();
+  // Committed: printed while the next batch is applied.
+  std::vector<v1::Decision> decisions;
+  decisions.reserve(results.size());
+  for (absl::StatusOr<ApplyResult>& result : results) {
+    if (result.ok()) decisions.push_back(std::move(*result->response.mutable_decision()));
+  }
+  return writer_->Push(std::move(decisions));
 }
 
 absl::Status ReplayRunner::Take(int64_t line_number, absl::StatusOr<v1::Event> event,
@@ -181,6 +166,7 @@ absl::Status ReplayRunner::Run(std::istream& in, std::ostream& err) {
   const absl::Time start = absl::Now();
   const std::clock_t cpu_start = std::clock();
   EventLineReader reader(&in);
+  if (decisions_ != nullptr) writer_ = std::make_unique<DecisionWriter>(decisions_);
   std::vector<Pending> batch;
   batch.reserve(options_.batch_size);
   absl::Status status;
@@ -209,6 +195,11 @@ absl::Status ReplayRunner::Run(std::istream& in, std::ostream& err) {
     }
   }
   if (status.ok()) status = ApplyBatch(batch, err);
+  if (writer_ != nullptr) {
+    absl::Status written = writer_->Finish();
+    if (status.ok()) status = std::move(written);
+    writer_.reset();
+  }
   if (status.ok() && reader.failed()) {
     status = absl::DataLossError(absl::StrCat(options_.source_name, ": read error after line ",
                                               reader.lines_read()));

@@ -7,7 +7,8 @@
 // Guarantees the crash-safety test relies on:
 //   - a decision is written to the output only after the store has committed
 //     it (Store::ApplyBatchAtEventTime returned), and the output is flushed
-//     after every batch;
+//     after every batch (on the DecisionWriter's thread, while the next batch
+//     is applied; Run returns once everything is written);
 //   - re-running over the same stream returns already-applied events as
 //     duplicates (the recorded decision, written again), so a killed run is
 //     simply restarted.
@@ -31,6 +32,7 @@
 #include "pitboss/engine.h"
 #include "pitboss/store.h"
 #include "src/cli/backtest_diff.h"
+#include "src/cli/decision_writer.h"
 #include "src/cli/progress_bar.h"
 #include "src/cli/replay_stats.h"
 
@@ -93,6 +95,7 @@ class ReplayRunner {
   Store* store_;
   ReplayOptions options_;
   std::ostream* decisions_ = nullptr;
+  std::unique_ptr<DecisionWriter> writer_;  // on decisions_, during Run
   const Engine* shadow_engine_ = nullptr;
   Store* shadow_store_ = nullptr;
   ProgressBar* progress_ = nullptr;
