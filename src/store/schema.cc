@@ -55,26 +55,34 @@ INSERT INTO audit_head (id, sequence, record_hash) VALUES (1, 0, x'');
 )sql",
     // 1 -> 2: every account version is written once. account_versions keeps
     // the account after each stored event while an idempotency row may still
-    // return it (its expiry: the latest of those rows'), and the current
-    // version always; the accounts row keeps only the current version number
-    // (the optimistic check); an idempotency row finds its account through
-    // its audit row's (account_id, account_version) instead of a copy.
+    // return it (keep_until: the latest expiry of those rows), and the current
+    // version always: expires_at is NULL while the version is current and
+    // keep_until once a newer one supersedes it, so pruning never looks at
+    // current versions (an idle account's would otherwise be scanned by every
+    // commit). The accounts row keeps only the current version number (the
+    // optimistic check); an idempotency row finds its account through its
+    // audit row's (account_id, account_version) instead of a copy.
     R"sql(
 CREATE TABLE account_versions (
   account_id TEXT NOT NULL,
   version INTEGER NOT NULL,
   account BLOB NOT NULL,
-  expires_at_micros INTEGER NOT NULL,
+  keep_until_micros INTEGER NOT NULL,
+  expires_at_micros INTEGER,
   PRIMARY KEY (account_id, version)
 );
 CREATE INDEX account_versions_by_expiry ON account_versions (expires_at_micros);
-INSERT INTO account_versions (account_id, version, account, expires_at_micros)
-  SELECT a.account_id, a.account_version, i.account, MAX(i.expires_at_micros)
+INSERT INTO account_versions (account_id, version, account, keep_until_micros,
+                              expires_at_micros)
+  SELECT a.account_id, a.account_version, i.account, MAX(i.expires_at_micros),
+         MAX(i.expires_at_micros)
   FROM idempotency i JOIN audit a ON a.sequence = i.audit_sequence
   WHERE a.account_version > 0
   GROUP BY a.account_id, a.account_version;
-INSERT OR IGNORE INTO account_versions (account_id, version, account, expires_at_micros)
+INSERT OR IGNORE INTO account_versions (account_id, version, account, keep_until_micros)
   SELECT account_id, version, account, 0 FROM accounts;
+UPDATE account_versions SET expires_at_micros = NULL
+  WHERE (account_id, version) IN (SELECT account_id, version FROM accounts);
 ALTER TABLE idempotency DROP COLUMN account;
 ALTER TABLE accounts DROP COLUMN account;
 )sql",

@@ -345,6 +345,7 @@ class StoreImpl {
   std::unique_ptr<Statement> insert_account_;
   std::unique_ptr<Statement> update_account_;
   std::unique_ptr<Statement> insert_version_;
+  std::unique_ptr<Statement> supersede_version_;
   std::unique_ptr<Statement> extend_version_;
   std::unique_ptr<Statement> insert_idempotency_;
   std::unique_ptr<Statement> delete_idempotency_;
@@ -492,21 +493,22 @@ absl::Status StoreImpl::Prepare() {
       {&update_account_,
        "UPDATE accounts SET version = ?2 WHERE account_id = ?1 AND version = ?3"},
       {&insert_version_,
-       "INSERT INTO account_versions (account_id, version, account, expires_at_micros) "
+       "INSERT INTO account_versions (account_id, version, account, keep_until_micros) "
        "VALUES (?1, ?2, ?3, ?4)"},
+      {&supersede_version_,
+       "UPDATE account_versions SET expires_at_micros = keep_until_micros "
+       "WHERE account_id = ?1 AND version = ?2"},
       {&extend_version_,
-       "UPDATE account_versions SET expires_at_micros = max(expires_at_micros, ?3) "
+       "UPDATE account_versions SET keep_until_micros = max(keep_until_micros, ?3) "
        "WHERE account_id = ?1 AND version = ?2"},
       {&insert_idempotency_,
        "INSERT INTO idempotency (event_id, event_hash, audit_sequence, expires_at_micros) "
        "VALUES (?1, ?2, ?3, ?4)"},
       {&delete_idempotency_, "DELETE FROM idempotency WHERE event_id = ?1"},
       {&prune_idempotency_, "DELETE FROM idempotency WHERE expires_at_micros <= ?1"},
-      // Superseded versions no idempotency row returns any more; never the
-      // current one.
-      {&prune_versions_,
-       "DELETE FROM account_versions WHERE expires_at_micros <= ?1 AND version < "
-       "(SELECT a.version FROM accounts a WHERE a.account_id = account_versions.account_id)"},
+      // Superseded versions no idempotency row returns any more (a current
+      // version's expires_at is NULL).
+      {&prune_versions_, "DELETE FROM account_versions WHERE expires_at_micros <= ?1"},
       {&insert_audit_, absl::StrCat("INSERT INTO audit (", kAuditColumns,
                                     ", event, decision) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
                                     "?7, ?8, ?9, ?10, ?11, ?12)")},
@@ -1171,6 +1173,12 @@ absl::Status StoreImpl::WriteOneLocked(Work& w, v1::AuditChainHead& head,
                             w.version_before == 0
                                 ? std::string("created")
                                 : absl::StrCat("version ", w.version_before, " changed"));
+    }
+    if (w.version_before != 0) {
+      Statement& old = *supersede_version_;
+      old.BindText(1, event.account_id());
+      old.BindInt64(2, w.version_before);
+      PITBOSS_RETURN_IF_ERROR(old.Run());
     }
     Statement& v = *insert_version_;
     v.BindText(1, event.account_id());

@@ -443,6 +443,10 @@ TEST(StoreTest, SupersededAccountVersionsArePrunedWithTheirIdempotencyRows) {
   }
   EXPECT_EQ(Cash(*store, "acct-1"), 5000 - 4 * 100 + 2 * 150 - 100);
   EXPECT_EQ(Cash(*store, "acct-2"), 3000 - 100 + 150);
+  // Current versions are not prune candidates at all (no expiry), so no
+  // commit looks at an idle account's version again.
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM account_versions WHERE expires_at_micros IS NOT NULL"),
+            0);
   EXPECT_THAT(store->VerifyAudit(), IsOk());
 }
 
