@@ -29,11 +29,15 @@ Checkpointer::~Checkpointer() {
 }
 
 void Checkpointer::AfterCommit(Database& writer, int wal_pages) {
-  if (wal_pages < pages_) return;
+  if (wal_pages < next_wake_) {
+    if (wal_pages < pages_) next_wake_ = pages_;  // the WAL restarted
+    return;
+  }
   if (wal_pages >= 4 * pages_) {
     writer.CheckpointPassive().IgnoreError();  // see the header: nothing is lost
     return;
   }
+  next_wake_ = wal_pages + pages_;  // once per `pages_` of growth, not per commit
   {
     std::lock_guard<std::mutex> lock(mu_);
     requested_ = true;

@@ -38,7 +38,8 @@ class Checkpointer {
   Checkpointer& operator=(const Checkpointer&) = delete;
 
   // Hook for the writer's Database::OnWalCommit, on the committing thread:
-  // from `pages` WAL pages on, wakes the thread; from 4 times as many, the
+  // from `pages` WAL pages on, wakes the thread (again each time the WAL has
+  // grown by `pages` more, not after every commit); from 4 times as many, the
   // WAL was never copied completely between two commits (the writer keeps a
   // transaction open while a batch is evaluated), so it is never reused from
   // its start and only grows: then `writer` checkpoints what is left itself,
@@ -46,11 +47,15 @@ class Checkpointer {
   void AfterCommit(Database& writer, int wal_pages);
 
  private:
-  Checkpointer(std::unique_ptr<Database> db, int pages) : db_(std::move(db)), pages_(pages) {}
+  Checkpointer(std::unique_ptr<Database> db, int pages)
+      : db_(std::move(db)), pages_(pages), next_wake_(pages) {}
   void Run();
 
   std::unique_ptr<Database> db_;
   const int pages_;
+  // WAL size at which the next commit wakes the thread; read and written by
+  // the committing thread only (commits are serialized by the store).
+  int next_wake_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool requested_ = false;
