@@ -742,7 +742,9 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::ApplyOnce(
   // still to decide, from the cache or their rows.
   {
     std::lock_guard<std::mutex> lock(*read_mu_);
-    absl::Status begun = reads_.begin->Run();
+    // One lookup needs no transaction of its own around it.
+    const bool in_transaction = account_ids.size() > 1;
+    absl::Status begun = in_transaction ? reads_.begin->Run() : absl::OkStatus();
     for (Work& w : works) {
       if (w.fate != Fate::kDecided) continue;
       absl::Status recorded = begun.ok() ? ReadRecordedLocked(reads_, w) : begun;
@@ -751,7 +753,9 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::ApplyOnce(
         w.error = recorded;
       }
     }
-    if (begun.ok()) reads_.end->Run().IgnoreError();  // read-only: nothing to lose
+    if (in_transaction && begun.ok()) {
+      reads_.end->Run().IgnoreError();  // read-only: nothing to lose
+    }
   }
   std::deque<AccountSlot> slots;  // stable addresses
   {
