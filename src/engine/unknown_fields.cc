@@ -35,7 +35,7 @@ class UnknownFieldsPlanBuilder {
     it->second = plan;
     for (int o = 0; o < type->real_oneof_decl_count(); ++o) {
       // Real oneofs come first; the rest are proto3 optional fields, singular.
-    const OneofDescriptor* oneof = type->oneof_decl(o);
+      const OneofDescriptor* oneof = type->oneof_decl(o);
       UnknownFieldsPlan::Oneof group{oneof, {}};
       bool any_message = false;
       for (int m = 0; m < oneof->field_count(); ++m) {

@@ -44,10 +44,10 @@ v1::NameMatch ToFeature(domain::NameMatchKind kind) {
 
 // The canonical forms this thread computed last, across calls. An account's
 // registered names come back with every payment event of that account (and a
-// holder name with every payment from that instrument); Canonicalize is pure,
-// so a form computed before is reused instead of another ICU pass. Keyed by
-// matcher too (today every matcher canonicalizes alike); only successes are
-// kept; the oldest entry gives way when full.
+// holder name with every payment from that instrument); Canonicalize is pure
+// and depends on the spelling only (a NameMatcher has no settings), so a form
+// computed before, by any matcher, is reused instead of another ICU pass.
+// Only successes are kept; the oldest entry gives way when full.
 class RecentCanonicalNames {
  public:
   static RecentCanonicalNames& Mine() {
@@ -55,17 +55,15 @@ class RecentCanonicalNames {
     return names;
   }
 
-  const domain::CanonicalName* Find(const domain::NameMatcher& matcher,
-                                    absl::string_view spelling) const {
+  const domain::CanonicalName* Find(absl::string_view spelling) const {
     for (const Entry& entry : entries_) {
-      if (entry.matcher == &matcher && entry.spelling == spelling) return &entry.canonical;
+      if (entry.spelling == spelling) return &entry.canonical;
     }
     return nullptr;
   }
 
-  void Add(const domain::NameMatcher& matcher, absl::string_view spelling,
-           const domain::CanonicalName& canonical) {
-    Entry entry{&matcher, std::string(spelling), canonical};
+  void Add(absl::string_view spelling, const domain::CanonicalName& canonical) {
+    Entry entry{std::string(spelling), canonical};
     if (entries_.size() < kCapacity) {
       entries_.push_back(std::move(entry));
     } else {
@@ -77,7 +75,6 @@ class RecentCanonicalNames {
  private:
   static constexpr size_t kCapacity = 64;
   struct Entry {
-    const domain::NameMatcher* matcher;
     std::string spelling;
     domain::CanonicalName canonical;
   };
@@ -92,10 +89,10 @@ absl::StatusOr<domain::CanonicalName> CanonicalizeNamed(const domain::NameMatche
                                                         absl::string_view spelling,
                                                         FieldFn&& field) {
   RecentCanonicalNames& recent = RecentCanonicalNames::Mine();
-  if (const domain::CanonicalName* known = recent.Find(matcher, spelling)) return *known;
+  if (const domain::CanonicalName* known = recent.Find(spelling)) return *known;
   absl::StatusOr<domain::CanonicalName> canonical = matcher.Canonicalize(spelling, "");
   if (!canonical.ok()) return matcher.Canonicalize(spelling, field());
-  recent.Add(matcher, spelling, *canonical);
+  recent.Add(spelling, *canonical);
   return canonical;
 }
 

@@ -801,12 +801,11 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::ApplyOnce(
     hint = head_hint_;
   }
 
-  // Phase 3, write: one transaction; its status (the commit's, or OK when
-  // nothing was left to write) is applied to the events after phase 2.
+  // Phase 3, write: one transaction (during phase 2 when pipelined, else
+  // after it); its status (the commit's, or OK when nothing was left to
+  // write) is applied to the events once phase 2 is over.
   absl::Status written = absl::OkStatus();
-  const auto write = [&](const Pipeline* pipeline) {
-    written = CommitGroup(works, pipeline);
-  };
+  bool pipelined = false;
 
   // Phase 2: decide. In parallel per account, unless an event_id repeats in
   // the batch (its answer depends on whether the earlier one applied).
@@ -856,10 +855,6 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::ApplyOnce(
         by_event_id[w.event->event_id()] = i;
       }
     }
-    if (std::any_of(works.begin(), works.end(),
-                    [](const Work& w) { return w.fate == Fate::kDecided; })) {
-      write(nullptr);
-    }
   } else {
     // Each event is chained at the sequence it gets when everything before
     // it is written; the previous hash is a placeholder the write phase
@@ -900,21 +895,20 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::ApplyOnce(
     // reads share the writer's connection: an evaluation that fails may
     // reload its account, which would wait for the writer that waits for it.
     const bool pipelined_writes = read_mu_ != &db_mu_;
-    bool pipelined = false;
     pool_.ParallelForAlongside(
         order.size(), evaluate_event,
         [&](absl::FunctionRef<bool()> run_one, bool parallel) {
           pipelined = parallel && pipelined_writes;
           if (pipelined) {
             const Pipeline pipeline{&ready, run_one};
-            write(&pipeline);
+            written = CommitGroup(works, &pipeline);
           }
         });
-    if (!pipelined &&
-        std::any_of(works.begin(), works.end(),
-                    [](const Work& w) { return w.fate == Fate::kDecided; })) {
-      write(nullptr);
-    }
+  }
+  if (!pipelined && std::any_of(works.begin(), works.end(), [](const Work& w) {
+        return w.fate == Fate::kDecided;
+      })) {
+    written = CommitGroup(works);
   }
   const bool committed = written.ok();
   if (!committed) fail_all(written);

@@ -1,7 +1,6 @@
 // Tests of the replay's decision output thread (src/cli/decision_writer.h):
 // batches come out in the order pushed, one JSON line per decision; a stream
-// that fails is reported (DATA_LOSS) by the next Push and by Finish, and
-// nothing is written after the failure.
+// that fails is reported (DATA_LOSS) by the next Push and by Finish.
 #include "src/cli/decision_writer.h"
 
 #include <algorithm>
@@ -69,7 +68,7 @@ class FullBuffer : public std::streambuf {
   size_t room_;
 };
 
-TEST(DecisionWriterTest, AFailedWriteIsReportedAndNothingFollowsIt) {
+TEST(DecisionWriterTest, AFailedWriteIsReportedByPushAndFinish) {
   const std::string first = *DecisionJson(Batch(0, 1)[0]) + "\n";
   FullBuffer buffer(first.size() + 10);  // room for the first batch and a bit
   std::ostream out(&buffer);
