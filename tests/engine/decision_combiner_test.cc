@@ -276,7 +276,11 @@ TEST(DecisionCombinerTest, TagsSortedAndUniqueWithoutReasons) {
   EXPECT_EQ(decision->trace_size(), 3);
 }
 
+// A rule that was simply false is left out (its entry would only repeat the
+// policy); one that failed or recorded what it saw is kept, in policy order.
 TEST(DecisionCombinerTest, TraceKeepsPolicyOrderWithErrorsAndNonFiring) {
+  Finding silent = Rule("R0", Score(5));
+  silent.fired = false;
   Finding quiet = Rule("R1", Deny());
   quiet.fired = false;
   quiet.observed.push_back(v1::ObservedValue());
@@ -286,7 +290,7 @@ TEST(DecisionCombinerTest, TraceKeepsPolicyOrderWithErrorsAndNonFiring) {
   broken.fired = false;
   broken.error = "no such key: 'x'";
   absl::StatusOr<v1::Decision> decision =
-      NoThresholds().Combine({quiet, broken, Rule("R3", Score(7))}, kContext);
+      NoThresholds().Combine({silent, quiet, broken, Rule("R3", Score(7))}, kContext);
   ASSERT_THAT(decision, IsOk());
   EXPECT_EQ(decision->outcome(), v1::DECISION_OUTCOME_ALLOW);
   ASSERT_EQ(decision->trace_size(), 3);
@@ -303,11 +307,13 @@ TEST(DecisionCombinerTest, ShadowRulesAreReportedApart) {
   absl::StatusOr<DecisionCombiner> combiner =
       DecisionCombiner::Create({Threshold(100, v1::DECISION_OUTCOME_REVIEW)});
   ASSERT_THAT(combiner, IsOk());
+  Finding false_shadow = Rule("S4", Deny(), v1::RULE_MODE_SHADOW);
+  false_shadow.fired = false;  // in neither trace
   absl::StatusOr<v1::Decision> decision = combiner->Combine(
       {Rule("E1", Score(10)),
        Rule("S1", Score(500), v1::RULE_MODE_SHADOW),
        Rule("S2", Challenge({v1::FACTOR_KIND_TOTP}), v1::RULE_MODE_SHADOW),
-       Rule("S3", Tag("shadow_tag"), v1::RULE_MODE_SHADOW)},
+       Rule("S3", Tag("shadow_tag"), v1::RULE_MODE_SHADOW), false_shadow},
       kContext);
   ASSERT_THAT(decision, IsOk());
   EXPECT_EQ(decision->outcome(), v1::DECISION_OUTCOME_ALLOW);
