@@ -5,7 +5,9 @@
 // throughout (so no other thread of this process touches its accounts):
 //   1. read    (on the read connection): the idempotency rows of the batch's
 //              events, and its accounts: taken out of the in-memory cache of
-//              parsed accounts, or loaded and parsed from their rows;
+//              parsed accounts, or loaded and parsed from their rows. When
+//              workers evaluate (2), the calling thread reads event after
+//              event while they evaluate the events already read;
 //   2. decide  (no connection): Engine::EvaluateInPlace changes each account
 //              in place, event after event in input order. Different accounts
 //              are evaluated in parallel on the worker pool, each event with
@@ -223,6 +225,7 @@ struct AccountSlot {
   std::string id;
   std::unique_ptr<v1::Account> account;  // null: no such account (yet)
   bool from_cache = false;
+  bool read = false;         // phase 1 loaded it (or tried)
   std::string loaded_bytes;  // the row, when loaded from the database
   absl::Status load_error;   // could not be (re)loaded: its events fail
   int queued = -1;  // parallel evaluation: its latest event queued so far
@@ -273,6 +276,12 @@ class StoreImpl {
   // Read helpers; the caller holds the mutex of the connection of `reads`.
   absl::StatusOr<v1::AuditChainHead> ReadHeadLocked(Reads& reads) const;
   absl::Status ReadRecordedLocked(Reads& reads, Work& work) const;
+  // Phase 1 for the events still to decide, in input order, in one read
+  // transaction: loads the account of a slot not taken from the cache (at
+  // its first event), then kStored when the event was recorded before (the
+  // response read back), kError when that fails. Marks each event in
+  // `*done` (unless null) once read, or when there was nothing to read.
+  void ReadEvents(std::vector<Work>& works, ReadyFlags* done) const;
   // Parses the stored account into `*out` (and its bytes into `*bytes` unless
   // null); false when there is none.
   absl::StatusOr<bool> LoadAccountLocked(Reads& reads, absl::string_view account_id,
@@ -601,6 +610,40 @@ absl::Status StoreImpl::ReadRecordedLocked(Reads& reads, Work& work) const {
 }
 
 
+void StoreImpl::ReadEvents(std::vector<Work>& works, ReadyFlags* done) const {
+  std::lock_guard<std::mutex> lock(*read_mu_);
+  // One lookup needs no transaction of its own around it.
+  const bool in_transaction = works.size() > 1;
+  const absl::Status begun = in_transaction ? reads_.begin->Run() : absl::OkStatus();
+  for (size_t i = 0; i < works.size(); ++i) {
+    Work& w = works[i];
+    if (w.fate == Fate::kDecided) {
+      AccountSlot& slot = *w.slot;
+      if (!slot.from_cache && !slot.read) {
+        slot.read = true;
+        auto account = std::make_unique<v1::Account>();
+        absl::StatusOr<bool> exists =
+            begun.ok() ? LoadAccountLocked(reads_, slot.id, account.get(), &slot.loaded_bytes)
+                       : begun;
+        if (!exists.ok()) {
+          slot.load_error = exists.status();
+        } else if (*exists) {
+          slot.account = std::move(account);
+        }
+      }
+      absl::Status recorded = begun.ok() ? ReadRecordedLocked(reads_, w) : begun;
+      if (!recorded.ok()) {
+        w.fate = Fate::kError;
+        w.error = std::move(recorded);
+      }
+    }
+    if (done != nullptr) done->Mark(i);
+  }
+  if (in_transaction && begun.ok()) {
+    reads_.end->Run().IgnoreError();  // read-only: nothing to lose
+  }
+}
+
 absl::StatusOr<bool> StoreImpl::LoadAccountLocked(Reads& reads,
                                                   absl::string_view account_id,
                                                   v1::Account* out,
@@ -738,25 +781,7 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::ApplyOnce(
 
   AccountLocks::Held held = locks_.LockAll(account_ids);
 
-  // Phase 1: read. Idempotency rows first; then the accounts of the events
-  // still to decide, from the cache or their rows.
-  {
-    std::lock_guard<std::mutex> lock(*read_mu_);
-    // One lookup needs no transaction of its own around it.
-    const bool in_transaction = account_ids.size() > 1;
-    absl::Status begun = in_transaction ? reads_.begin->Run() : absl::OkStatus();
-    for (Work& w : works) {
-      if (w.fate != Fate::kDecided) continue;
-      absl::Status recorded = begun.ok() ? ReadRecordedLocked(reads_, w) : begun;
-      if (!recorded.ok()) {
-        w.fate = Fate::kError;
-        w.error = recorded;
-      }
-    }
-    if (in_transaction && begun.ok()) {
-      reads_.end->Run().IgnoreError();  // read-only: nothing to lose
-    }
-  }
+  // The accounts of the events to decide, one slot each.
   std::deque<AccountSlot> slots;  // stable addresses
   {
     absl::flat_hash_map<absl::string_view, AccountSlot*> by_account;
@@ -771,6 +796,24 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::ApplyOnce(
       w.slot = it->second;
     }
   }
+  // Phase 2 (below) decides in parallel per account, unless an event_id
+  // repeats in the batch (its answer depends on whether the earlier one
+  // applied).
+  bool sequential = options_.evaluation_threads <= 1 || slots.size() <= 1;
+  if (!sequential) {
+    absl::flat_hash_set<absl::string_view> ids;
+    for (const Work& w : works) {
+      if (w.fate == Fate::kDecided && !ids.insert(w.event->event_id()).second) {
+        sequential = true;
+        break;
+      }
+    }
+  }
+
+  // Phase 1: read. The slots' accounts from the cache, then what the
+  // database says of each event: its account (when not cached) and whether
+  // it was recorded before. Here when deciding sequentially; in parallel the
+  // calling thread reads while the workers already evaluate the events read.
   if (options_.account_cache_size > 0) {
     std::lock_guard<std::mutex> lock(cache_mu_);
     for (AccountSlot& slot : slots) {
@@ -781,20 +824,7 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::ApplyOnce(
       cache_.erase(it);
     }
   }
-  {
-    std::lock_guard<std::mutex> lock(*read_mu_);
-    for (AccountSlot& slot : slots) {
-      if (slot.from_cache) continue;
-      auto account = std::make_unique<v1::Account>();
-      absl::StatusOr<bool> exists =
-          LoadAccountLocked(reads_, slot.id, account.get(), &slot.loaded_bytes);
-      if (!exists.ok()) {
-        slot.load_error = exists.status();
-      } else if (*exists) {
-        slot.account = std::move(account);
-      }
-    }
-  }
+  if (sequential) ReadEvents(works, nullptr);
   v1::AuditChainHead hint;
   {
     std::lock_guard<std::mutex> lock(hint_mu_);
@@ -807,19 +837,7 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::ApplyOnce(
   absl::Status written = absl::OkStatus();
   bool pipelined = false;
 
-  // Phase 2: decide. In parallel per account, unless an event_id repeats in
-  // the batch (its answer depends on whether the earlier one applied).
-  bool sequential = options_.evaluation_threads <= 1 || slots.size() <= 1;
-  if (!sequential) {
-    absl::flat_hash_set<absl::string_view> ids;
-    for (const Work& w : works) {
-      if ((w.fate == Fate::kDecided || w.fate == Fate::kStored) &&
-          !ids.insert(w.event->event_id()).second) {
-        sequential = true;
-        break;
-      }
-    }
-  }
+  // Phase 2: decide.
   if (sequential) {
     absl::flat_hash_map<absl::string_view, size_t> by_event_id;  // latest live holder
     for (size_t i = 0; i < works.size(); ++i) {
@@ -857,12 +875,14 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::ApplyOnce(
     }
   } else {
     // Each event is chained at the sequence it gets when everything before
-    // it is written; the previous hash is a placeholder the write phase
+    // it is written (should one before it turn out recorded, the write
+    // re-chains the rest); the previous hash is a placeholder the write phase
     // replaces (cheaply: only the link hash changes).
     const std::string& placeholder =
         hint.record_hash().empty() ? engine::GenesisHash() : hint.record_hash();
     uint64_t next = hint.sequence();
-    ReadyFlags ready(works.size());
+    ReadyFlags looked_up(works.size());  // phase 1 done for the event (and its account)
+    ReadyFlags ready(works.size());      // phase 2 done for the event
     // One task per event, taken in input order (so the writer, which goes in
     // input order, finds them done in that order too); an event waits for
     // its account's previous one, which was taken before it.
@@ -881,13 +901,16 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::ApplyOnce(
     }
     const auto evaluate_event = [&](size_t k) {
       const size_t i = order[k];
+      looked_up.Await(i, [] { return false; });
       if (previous[i] >= 0) {
         ready.Await(static_cast<size_t>(previous[i]), [] { return false; });
       }
-      v1::AuditChainHead head;
-      head.set_sequence(works[i].sequence - 1);
-      if (head.sequence() > 0) head.set_record_hash(placeholder);
-      EvaluateOne(engine, works, i, head);
+      if (works[i].fate == Fate::kDecided) {
+        v1::AuditChainHead head;
+        head.set_sequence(works[i].sequence - 1);
+        if (head.sequence() > 0) head.set_record_hash(placeholder);
+        EvaluateOne(engine, works, i, head);
+      }
       ready.Mark(i);
     };
     // Phase 3 overlaps phase 2 when workers evaluate: the calling thread
@@ -898,6 +921,7 @@ std::vector<absl::StatusOr<ApplyResult>> StoreImpl::ApplyOnce(
     pool_.ParallelForAlongside(
         order.size(), evaluate_event,
         [&](absl::FunctionRef<bool()> run_one, bool parallel) {
+          ReadEvents(works, &looked_up);
           pipelined = parallel && pipelined_writes;
           if (pipelined) {
             const Pipeline pipeline{&ready, run_one};
