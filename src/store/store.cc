@@ -317,8 +317,26 @@ class StoreImpl {
   // With a pipeline, the events are written as their evaluation finishes.
   absl::Status CommitGroup(std::vector<Work>& works, const Pipeline* pipeline = nullptr);
   absl::Status WriteGroupsLocked(absl::Span<PendingWrite* const> groups);
-  absl::Status WriteOneLocked(Work& work, v1::AuditChainHead& head,
-                              absl::flat_hash_set<std::string>& tainted);
+  // What the writes of one batch (under its savepoint) keep until its end.
+  struct BatchWrites {
+    absl::flat_hash_set<std::string> tainted;  // accounts with a dropped event
+    // The latest account version each account got in this batch, not yet
+    // inserted: a version that a later event of the batch supersedes is
+    // inserted once, with its expiry, instead of inserted and then updated
+    // (SQLite rewrites the whole row, account bytes and all, to change one
+    // column); the others are inserted as current at the batch's end.
+    struct Version {
+      int64_t version = 0;
+      const std::string* account = nullptr;  // the Work's account_bytes
+      absl::Time keep_until;  // the latest expiry of the rows returning it
+    };
+    absl::flat_hash_map<std::string, Version> versions;
+  };
+  absl::Status WriteOneLocked(Work& work, v1::AuditChainHead& head, BatchWrites& batch);
+  // Inserts a version held back by BatchWrites; `superseded` gives it its
+  // expiry (keep_until), else it is current.
+  absl::Status InsertVersionLocked(absl::string_view account_id,
+                                   const BatchWrites::Version& version, bool superseded);
   // A conflict with another writer: nothing of the event stays, it is retried.
   absl::Status ConflictLocked(Work& w, absl::flat_hash_set<std::string>& tainted,
                               absl::string_view what);
@@ -501,9 +519,10 @@ absl::Status StoreImpl::Prepare() {
       {&insert_account_, "INSERT INTO accounts (account_id, version) VALUES (?1, ?2)"},
       {&update_account_,
        "UPDATE accounts SET version = ?2 WHERE account_id = ?1 AND version = ?3"},
+      // ?5 unbound (NULL): the current version.
       {&insert_version_,
-       "INSERT INTO account_versions (account_id, version, account, keep_until_micros) "
-       "VALUES (?1, ?2, ?3, ?4)"},
+       "INSERT INTO account_versions (account_id, version, account, keep_until_micros, "
+       "expires_at_micros) VALUES (?1, ?2, ?3, ?4, ?5)"},
       {&supersede_version_,
        "UPDATE account_versions SET expires_at_micros = keep_until_micros "
        "WHERE account_id = ?1 AND version = ?2"},
@@ -1079,15 +1098,19 @@ absl::Status StoreImpl::WriteGroupsLocked(absl::Span<PendingWrite* const> groups
       // trigger refusing its audit row) undoes that batch only.
       const v1::AuditChainHead before = head;
       PITBOSS_RETURN_IF_ERROR(savepoint_->Run());
-      absl::flat_hash_set<std::string> tainted;  // accounts with a dropped event
+      BatchWrites batch;
       absl::Status written = absl::OkStatus();
       std::vector<Work>& works = *g->works;
       for (size_t i = 0; i < works.size(); ++i) {
         if (g->pipeline != nullptr) g->pipeline->ready->Await(i, g->pipeline->help);
         Work& w = works[i];
         if (w.fate != Fate::kDecided) continue;
-        written = WriteOneLocked(w, head, tainted);
+        written = WriteOneLocked(w, head, batch);
         if (!written.ok()) break;
+      }
+      for (const auto& [account_id, version] : batch.versions) {
+        if (!written.ok()) break;
+        written = InsertVersionLocked(account_id, version, /*superseded=*/false);
       }
       if (!written.ok()) {
         PITBOSS_RETURN_IF_ERROR(rollback_to_savepoint_->Run());
@@ -1133,8 +1156,21 @@ absl::Status StoreImpl::ConflictLocked(Work& w, absl::flat_hash_set<std::string>
   return absl::OkStatus();
 }
 
+absl::Status StoreImpl::InsertVersionLocked(absl::string_view account_id,
+                                            const BatchWrites::Version& version,
+                                            bool superseded) {
+  Statement& v = *insert_version_;
+  v.BindText(1, account_id);
+  v.BindInt64(2, version.version);
+  v.BindBlob(3, *version.account);
+  v.BindInt64(4, Micros(version.keep_until));
+  if (superseded) v.BindInt64(5, Micros(version.keep_until));
+  return v.Run();
+}
+
 absl::Status StoreImpl::WriteOneLocked(Work& w, v1::AuditChainHead& head,
-                                       absl::flat_hash_set<std::string>& tainted) {
+                                       BatchWrites& batch) {
+  absl::flat_hash_set<std::string>& tainted = batch.tainted;
   const v1::Event& event = *w.event;
   if (tainted.contains(event.account_id())) {
     w.fate = Fate::kError;
@@ -1196,18 +1232,19 @@ absl::Status StoreImpl::WriteOneLocked(Work& w, v1::AuditChainHead& head,
                                 ? std::string("created")
                                 : absl::StrCat("version ", w.version_before, " changed"));
     }
-    if (w.version_before != 0) {
+    BatchWrites::Version& latest = batch.versions[event.account_id()];
+    if (latest.account != nullptr) {
+      // Left by an earlier event of this batch: the row check above passed,
+      // so it is the version this event supersedes.
+      PITBOSS_RETURN_IF_ERROR(
+          InsertVersionLocked(event.account_id(), latest, /*superseded=*/true));
+    } else if (w.version_before != 0) {
       Statement& old = *supersede_version_;
       old.BindText(1, event.account_id());
       old.BindInt64(2, w.version_before);
       PITBOSS_RETURN_IF_ERROR(old.Run());
     }
-    Statement& v = *insert_version_;
-    v.BindText(1, event.account_id());
-    v.BindInt64(2, record.account_version());
-    v.BindBlob(3, w.account_bytes);
-    v.BindInt64(4, Micros(expires));
-    PITBOSS_RETURN_IF_ERROR(v.Run());
+    latest = {record.account_version(), &w.account_bytes, expires};
   } else {
     Statement& s = *get_version_;
     s.BindText(1, event.account_id());
@@ -1218,7 +1255,10 @@ absl::Status StoreImpl::WriteOneLocked(Work& w, v1::AuditChainHead& head,
       return ConflictLocked(w, tainted,
                             absl::StrCat("version ", w.version_before, " changed"));
     }
-    if (stored != 0) {
+    auto latest = batch.versions.find(event.account_id());
+    if (latest != batch.versions.end()) {
+      latest->second.keep_until = std::max(latest->second.keep_until, expires);
+    } else if (stored != 0) {
       Statement& v = *extend_version_;
       v.BindText(1, event.account_id());
       v.BindInt64(2, stored);

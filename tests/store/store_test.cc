@@ -487,6 +487,48 @@ TEST(StoreTest, AnUnchangedAccountsVersionLivesAsLongAsEveryRowReturningIt) {
   EXPECT_THAT(store->VerifyAudit(), IsOk());
 }
 
+// The same inside one batch, whose writes keep the account's latest version
+// back until a later event supersedes it or the batch ends: the version the
+// refused reset returns gets the reset's later expiry, as one-by-one.
+TEST(StoreTest, ABatchKeepsAVersionAsLongAsEveryRowReturningItLikeOneByOne) {
+  TempDir dir;
+  std::unique_ptr<Store> one = OpenWithOneHourRetention(dir.File("one.db"));
+  std::unique_ptr<Store> batched = OpenWithOneHourRetention(dir.File("batched.db"));
+  ASSERT_NE(one, nullptr);
+  ASSERT_NE(batched, nullptr);
+  Player p("acct-1");
+  const std::vector<v1::Event> history = p.History(5000, 0);
+  ApplyAll(*one, history);
+  ApplyAll(*batched, history);
+  std::vector<v1::Event> events;
+  events.push_back(p.Next([](ScenarioDriver& d) { return d.Wager("g-1", 100, 0); }));
+  p.driver().Advance(absl::Minutes(30));
+  events.push_back(p.Next([](ScenarioDriver& d) {
+    return d.PasswordReset(v1::CHANNEL_PHONE, v1::PASSWORD_RESET_METHOD_AGENT_ASSISTED);
+  }));
+  events.push_back(p.Next([](ScenarioDriver& d) { return d.Wager("g-2", 100, 0); }));
+  std::vector<ApplyResult> results = ApplyAll(*one, events);
+  ASSERT_EQ(results.size(), 3u);
+  ASSERT_EQ(results[1].response.account().version(), results[0].response.account().version())
+      << "the refused reset should leave the account unchanged";
+  for (const auto& r : batched->ApplyBatchAtEventTime(TheEngine(), events)) {
+    ASSERT_THAT(r, IsOk());
+  }
+  const auto versions = [&dir](const char* file) {
+    return RawDb(dir.File(file))
+        .Text("SELECT group_concat(row, ';') FROM (SELECT version || '/' || "
+              "keep_until_micros || '/' || ifnull(expires_at_micros, 'current') AS row "
+              "FROM account_versions ORDER BY version)");
+  };
+  EXPECT_EQ(versions("batched.db"), versions("one.db"));
+  // The wager's version expires with the reset's row, 30 minutes after its own.
+  const int64_t version = results[0].response.account().version();
+  EXPECT_EQ(RawDb(dir.File("batched.db"))
+                .Int(absl::StrCat("SELECT expires_at_micros FROM account_versions WHERE version = ",
+                                  version)),
+            absl::ToUnixMicros(TimeOf(events[1]) + absl::Hours(1)));
+}
+
 TEST(StoreTest, DefaultRetentionKeepsKeysForADay) {
   std::unique_ptr<Store> store = OpenOrDie(":memory:");
   ASSERT_NE(store, nullptr);
@@ -783,6 +825,20 @@ TEST(StoreTest, ParallelBatchesEqualOneByOneApplyOnTheExampleStream) {
     }
   }
   EXPECT_THAT(batched->VerifyAudit(), IsOk());
+  // The same account versions with the same lifetimes, although a batch
+  // inserts a version it supersedes itself once, already expiring, where
+  // one-by-one inserts it current and then updates it.
+  const auto versions = [&dir](const char* file) {
+    return RawDb(dir.File(file))
+        .Text("SELECT group_concat(row, ';') FROM (SELECT account_id || '/' || version || "
+              "'/' || keep_until_micros || '/' || ifnull(expires_at_micros, 'current') || "
+              "'/' || hex(account) AS row FROM account_versions ORDER BY account_id, version)");
+  };
+  const std::string want = versions("one.db");
+  EXPECT_TRUE(versions("batched.db") == want);
+  EXPECT_GT(RawDb(dir.File("batched.db"))
+                .Int("SELECT count(*) FROM account_versions WHERE expires_at_micros IS NOT NULL"),
+            100);
 }
 
 // Events recorded before, mixed into parallel batches (a restarted replay, a
