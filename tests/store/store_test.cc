@@ -777,66 +777,79 @@ std::string Describe(const absl::StatusOr<ApplyResult>& r) {
                       r->response.account().SerializeAsString());
 }
 
-TEST(StoreTest, ParallelBatchesEqualOneByOneApplyOnTheExampleStream) {
-  const std::vector<v1::Event> events = ExampleEvents(1500);
-  ASSERT_EQ(events.size(), 1500u);
-  TempDir dir;
-  StoreOptions sequential;
-  sequential.evaluation_threads = 1;
-  sequential.account_cache_size = 0;
-  std::unique_ptr<Store> one = OpenOrDie(dir.File("one.db"), sequential);
-  StoreOptions parallel;
-  parallel.evaluation_threads = 3;
-  parallel.account_cache_size = 50;  // smaller than the accounts: evictions
-  std::unique_ptr<Store> batched = OpenOrDie(dir.File("batched.db"), parallel);
-  ASSERT_NE(one, nullptr);
-  ASSERT_NE(batched, nullptr);
-
-  std::vector<std::string> expected;
-  for (const v1::Event& event : events) {
-    expected.push_back(Describe(one->Apply(TheEngine(), event, TimeOf(event))));
+// Two file stores for the same events: `one` applies them one by one on one
+// thread (the reference: `expected` is its result per event), `batched` is
+// left for the test to feed batches, evaluated on three threads with a cache
+// smaller than the example stream's accounts (evictions).
+struct OneByOneAndBatched {
+  // The first `n` example events; `expected` stays short when a store did
+  // not open.
+  explicit OneByOneAndBatched(size_t n) : events(ExampleEvents(n)) {
+    StoreOptions sequential;
+    sequential.evaluation_threads = 1;
+    sequential.account_cache_size = 0;
+    one = OpenOrDie(dir.File("one.db"), sequential);
+    StoreOptions parallel;
+    parallel.evaluation_threads = 3;
+    parallel.account_cache_size = 50;
+    batched = OpenOrDie(dir.File("batched.db"), parallel);
+    if (one == nullptr || batched == nullptr) return;
+    for (const v1::Event& event : events) {
+      expected.push_back(Describe(one->Apply(TheEngine(), event, TimeOf(event))));
+    }
   }
+  const std::vector<v1::Event> events;
+  TempDir dir;
+  std::unique_ptr<Store> one;
+  std::unique_ptr<Store> batched;
+  std::vector<std::string> expected;
+};
+
+TEST(StoreTest, ParallelBatchesEqualOneByOneApplyOnTheExampleStream) {
+  OneByOneAndBatched stores(1500);
+  ASSERT_EQ(stores.expected.size(), 1500u);
+  const std::vector<v1::Event>& events = stores.events;
   std::vector<std::string> got;
   int applied = 0;
   for (size_t i = 0; i < events.size(); i += 100) {
     const size_t n = std::min<size_t>(100, events.size() - i);
-    for (const auto& r : batched->ApplyBatchAtEventTime(
+    for (const auto& r : stores.batched->ApplyBatchAtEventTime(
              TheEngine(), absl::MakeConstSpan(events.data() + i, n))) {
       applied += r.ok() && !r->replayed;
       got.push_back(Describe(r));
     }
   }
-  ASSERT_EQ(got.size(), expected.size());
+  ASSERT_EQ(got.size(), stores.expected.size());
   for (size_t i = 0; i < got.size(); ++i) {
-    EXPECT_EQ(got[i], expected[i]) << "event " << i << " (" << events[i].event_id() << ")";
+    EXPECT_EQ(got[i], stores.expected[i]) << "event " << i << " (" << events[i].event_id() << ")";
   }
   EXPECT_GT(applied, 1000);
   // The same chain, byte for byte (the head hash covers every record), and
   // the same accounts.
-  ASSERT_THAT(batched->AuditHead(), IsOk());
-  EXPECT_EQ(batched->AuditHead()->sequence(), one->AuditHead()->sequence());
-  EXPECT_EQ(batched->AuditHead()->record_hash(), one->AuditHead()->record_hash());
+  ASSERT_THAT(stores.batched->AuditHead(), IsOk());
+  EXPECT_EQ(stores.batched->AuditHead()->sequence(), stores.one->AuditHead()->sequence());
+  EXPECT_EQ(stores.batched->AuditHead()->record_hash(), stores.one->AuditHead()->record_hash());
   for (const v1::Event& event : events) {
-    absl::StatusOr<v1::Account> a = one->GetAccount(event.account_id());
-    absl::StatusOr<v1::Account> b = batched->GetAccount(event.account_id());
+    absl::StatusOr<v1::Account> a = stores.one->GetAccount(event.account_id());
+    absl::StatusOr<v1::Account> b = stores.batched->GetAccount(event.account_id());
     ASSERT_EQ(a.ok(), b.ok()) << event.account_id();
     if (a.ok()) {
       EXPECT_EQ(a->SerializeAsString(), b->SerializeAsString()) << event.account_id();
     }
   }
-  EXPECT_THAT(batched->VerifyAudit(), IsOk());
+  EXPECT_THAT(stores.batched->VerifyAudit(), IsOk());
   // The same account versions with the same lifetimes, although a batch
   // inserts a version it supersedes itself once, already expiring, where
   // one-by-one inserts it current and then updates it.
-  const auto versions = [&dir](const char* file) {
-    return RawDb(dir.File(file))
+  const auto versions = [&stores](const char* file) {
+    return RawDb(stores.dir.File(file))
         .Text("SELECT group_concat(row, ';') FROM (SELECT account_id || '/' || version || "
               "'/' || keep_until_micros || '/' || ifnull(expires_at_micros, 'current') || "
               "'/' || hex(account) AS row FROM account_versions ORDER BY account_id, version)");
   };
   const std::string want = versions("one.db");
   EXPECT_TRUE(versions("batched.db") == want);
-  EXPECT_GT(RawDb(dir.File("batched.db"))
+  EXPECT_GT(RawDb(stores.dir.File("batched.db"))
                 .Int("SELECT count(*) FROM account_versions WHERE expires_at_micros IS NOT NULL"),
             100);
 }
@@ -845,22 +858,9 @@ TEST(StoreTest, ParallelBatchesEqualOneByOneApplyOnTheExampleStream) {
 // client retrying): each comes back as recorded, changes nothing, and takes
 // no audit sequence from the new events around it.
 TEST(StoreTest, ParallelBatchesWithEventsRecordedBeforeEqualOneByOneApply) {
-  const std::vector<v1::Event> events = ExampleEvents(800);
-  ASSERT_EQ(events.size(), 800u);
-  TempDir dir;
-  StoreOptions sequential;
-  sequential.evaluation_threads = 1;
-  std::unique_ptr<Store> one = OpenOrDie(dir.File("one.db"), sequential);
-  StoreOptions parallel;
-  parallel.evaluation_threads = 3;
-  std::unique_ptr<Store> batched = OpenOrDie(dir.File("batched.db"), parallel);
-  ASSERT_NE(one, nullptr);
-  ASSERT_NE(batched, nullptr);
-
-  std::vector<std::string> expected;
-  for (const v1::Event& event : events) {
-    expected.push_back(Describe(one->Apply(TheEngine(), event, TimeOf(event))));
-  }
+  OneByOneAndBatched stores(800);
+  ASSERT_EQ(stores.expected.size(), 800u);
+  const std::vector<v1::Event>& events = stores.events;
   constexpr absl::string_view kApplied = "applied ";
   int replays = 0;
   for (size_t i = 0; i < events.size(); i += 100) {
@@ -871,16 +871,16 @@ TEST(StoreTest, ParallelBatchesWithEventsRecordedBeforeEqualOneByOneApply) {
       index.push_back(j);
       // Every tenth position, an event the previous batch applied.
       const size_t old = j - 95;
-      if (i > 0 && j % 10 == 0 && absl::StartsWith(expected[old], kApplied)) {
+      if (i > 0 && j % 10 == 0 && absl::StartsWith(stores.expected[old], kApplied)) {
         batch.push_back(events[old]);
         index.push_back(old);
       }
     }
     const std::vector<absl::StatusOr<ApplyResult>> results =
-        batched->ApplyBatchAtEventTime(TheEngine(), batch);
+        stores.batched->ApplyBatchAtEventTime(TheEngine(), batch);
     ASSERT_EQ(results.size(), batch.size());
     for (size_t k = 0; k < batch.size(); ++k) {
-      const std::string& want = expected[index[k]];
+      const std::string& want = stores.expected[index[k]];
       if (index[k] >= i) {
         EXPECT_EQ(Describe(results[k]), want) << "event " << index[k];
       } else {
@@ -892,10 +892,10 @@ TEST(StoreTest, ParallelBatchesWithEventsRecordedBeforeEqualOneByOneApply) {
     }
   }
   EXPECT_GT(replays, 50);
-  ASSERT_THAT(batched->AuditHead(), IsOk());
-  EXPECT_EQ(batched->AuditHead()->sequence(), one->AuditHead()->sequence());
-  EXPECT_EQ(batched->AuditHead()->record_hash(), one->AuditHead()->record_hash());
-  EXPECT_THAT(batched->VerifyAudit(), IsOk());
+  ASSERT_THAT(stores.batched->AuditHead(), IsOk());
+  EXPECT_EQ(stores.batched->AuditHead()->sequence(), stores.one->AuditHead()->sequence());
+  EXPECT_EQ(stores.batched->AuditHead()->record_hash(), stores.one->AuditHead()->record_hash());
+  EXPECT_THAT(stores.batched->VerifyAudit(), IsOk());
 }
 
 // The WAL is copied into the database file while the store is open (by the
