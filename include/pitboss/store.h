@@ -101,8 +101,10 @@ struct StoreOptions {
   // WAL pages (4 KiB) after which a background thread copies the WAL back
   // into the database file, off the commit path; when the WAL reaches 4 times
   // as many (the copy could not catch up for the WAL to be reused from its
-  // start), the committing thread checkpoints what is left itself. File
-  // stores only; >= 1.
+  // start), the committing thread checkpoints what is left itself. Opening a
+  // store also gives its WAL file this size (blocks allocated and synced), so
+  // that commits overwrite the file instead of growing it. File stores only;
+  // >= 1.
   int checkpoint_pages = 1000;
   // Whether ApplyResult.response carries the account after the event. A copy
   // of the account per event; a replay that only needs decisions turns it

@@ -158,6 +158,32 @@ absl::Status Database::CheckpointPassive() {
   return absl::OkStatus();
 }
 
+absl::Status Database::PresizeWal(int64_t bytes) {
+  PITBOSS_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE", "lock the WAL to size it"));
+  const int rc = [&] {
+    sqlite3_file* wal = nullptr;
+    int result = sqlite3_file_control(db_, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal);
+    if (result != SQLITE_OK) return result;
+    if (wal == nullptr || wal->pMethods == nullptr) return SQLITE_MISUSE;
+    // The unix VFS extends a file on a size hint only with a chunk size
+    // (then to a multiple of it, writing a byte into each new block); the
+    // chunk size is taken back right after, so nothing else changes.
+    int chunk = 64 << 10;
+    result = wal->pMethods->xFileControl(wal, SQLITE_FCNTL_CHUNK_SIZE, &chunk);
+    if (result != SQLITE_OK) return result;
+    sqlite3_int64 size = bytes;
+    result = wal->pMethods->xFileControl(wal, SQLITE_FCNTL_SIZE_HINT, &size);
+    chunk = 0;
+    wal->pMethods->xFileControl(wal, SQLITE_FCNTL_CHUNK_SIZE, &chunk);
+    if (result != SQLITE_OK) return result;
+    // Now rather than inside the first commit's sync.
+    return wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL | SQLITE_SYNC_DATAONLY);
+  }();
+  const absl::Status ended = Exec("ROLLBACK", "unlock the WAL after sizing it");
+  if (rc != SQLITE_OK) return Error(rc, "size the WAL");
+  return ended;
+}
+
 absl::Status Database::Exec(absl::string_view sql, absl::string_view what) {
   const std::string text(sql);
   const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr);

@@ -105,6 +105,15 @@ class Database {
   // readers or writers (SQLITE_CHECKPOINT_PASSIVE).
   absl::Status CheckpointPassive();
 
+  // Extends the WAL file (with allocated blocks, synced) to at least `bytes`,
+  // so that commits overwrite blocks the file already has instead of growing
+  // it: a commit into a growing WAL also allocates the blocks, and a FULL
+  // commit's fdatasync must journal the new size. Holds the write lock while
+  // it does (nobody appends frames meanwhile) and writes only past the
+  // file's end, where no frame is. SQLite reads what is past the last valid
+  // frame as nothing and overwrites it. File databases in WAL mode only.
+  absl::Status PresizeWal(int64_t bytes);
+
   // A status for a failed call with `result_code`: "store '<path>': <what>:
   // <sqlite message>".
   absl::Status Error(int result_code, absl::string_view what) const;

@@ -481,6 +481,14 @@ absl::StatusOr<std::unique_ptr<StoreImpl>> StoreImpl::Open(const std::string& pa
   }
   PITBOSS_RETURN_IF_ERROR(store->Prepare());
   PITBOSS_ASSIGN_OR_RETURN(store->head_hint_, store->ReadHeadLocked(store->reads_));
+  if (!memory && !options.read_only) {
+    // The WAL at the size the checkpointer lets it reach, so that commits do
+    // not grow it (docs/performance.md, Session 8). Best effort, and never
+    // waiting for another process's writer; a store works without it.
+    PITBOSS_RETURN_IF_ERROR(store->db_->Exec("PRAGMA busy_timeout = 0", "set busy_timeout"));
+    store->db_->PresizeWal(int64_t{options.checkpoint_pages} * 4096).IgnoreError();
+    PITBOSS_RETURN_IF_ERROR(store->db_->Exec(busy_timeout, "set busy_timeout"));
+  }
   return store;
 }
 

@@ -938,6 +938,51 @@ TEST(StoreTest, TheWalIsCheckpointedWhileTheStoreIsOpenAndStaysBounded) {
                        HasSubstr("StoreOptions.checkpoint_pages")));
 }
 
+// A store opens with its WAL already at the size the checkpointer lets it
+// reach, its blocks allocated, so commits overwrite the file instead of
+// growing it; what they write is read back, and the WAL of a store left open
+// elsewhere (or by a crash) keeps its commits.
+TEST(StoreTest, OpenGivesTheWalItsWorkingSizeAndCommitsFitInIt) {
+  TempDir dir;
+  const std::string path = dir.File("store.db");
+  StoreOptions options;
+  options.checkpoint_pages = 100;  // 400 KiB
+  const auto allocated = [](const std::string& file) -> int64_t {
+    struct stat st;
+    if (stat(file.c_str(), &st) != 0) return -1;
+    return static_cast<int64_t>(st.st_blocks) * 512;
+  };
+  const auto size = [](const std::string& file) -> int64_t {
+    std::error_code error;
+    const uintmax_t bytes = std::filesystem::file_size(file, error);
+    return error ? -1 : static_cast<int64_t>(bytes);
+  };
+  std::unique_ptr<Store> store = OpenOrDie(path, options);
+  ASSERT_NE(store, nullptr);
+  const int64_t wal_size = size(path + "-wal");
+  EXPECT_GE(wal_size, 100 * 4096);
+  EXPECT_GE(allocated(path + "-wal"), 100 * 4096);
+
+  const std::vector<v1::Event> events = ExampleEvents(60);
+  for (const auto& r : store->ApplyBatchAtEventTime(TheEngine(), events)) {
+    ASSERT_THAT(r.status(), IsOk());
+  }
+  EXPECT_EQ(size(path + "-wal"), wal_size) << "the batch's frames fit in the sized WAL";
+
+  // A second store on the same file (another process, say) while the first
+  // is open: the WAL holds the first one's commits, and sizing it again
+  // loses none of them.
+  std::unique_ptr<Store> other = OpenOrDie(path, options);
+  ASSERT_NE(other, nullptr);
+  ASSERT_THAT(other->AuditHead(), IsOk());
+  EXPECT_EQ(other->AuditHead()->sequence(), events.size());
+  EXPECT_THAT(other->VerifyAudit(), IsOk());
+  const v1::Event& last = events.back();
+  ASSERT_THAT(other->GetAccount(last.account_id()), IsOk());
+  EXPECT_EQ(other->GetAccount(last.account_id())->version(),
+            store->GetAccount(last.account_id())->version());
+}
+
 // On ":memory:" the batch is evaluated and then written; on a file the
 // writer writes each event while the later ones are still being evaluated
 // (pipelined), and the failed evaluation reloads its account meanwhile.
