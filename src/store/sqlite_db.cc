@@ -166,8 +166,9 @@ absl::Status Database::PresizeWal(int64_t bytes) {
     if (result != SQLITE_OK) return result;
     if (wal == nullptr || wal->pMethods == nullptr) return SQLITE_MISUSE;
     // The unix VFS extends a file on a size hint only with a chunk size
-    // (then to a multiple of it, writing a byte into each new block); the
-    // chunk size is taken back right after, so nothing else changes.
+    // (then to a multiple of it: Debian's build writes a byte into each new
+    // block, one with posix_fallocate allocates them); the chunk size is
+    // taken back right after, so nothing else changes.
     int chunk = 64 << 10;
     result = wal->pMethods->xFileControl(wal, SQLITE_FCNTL_CHUNK_SIZE, &chunk);
     if (result != SQLITE_OK) return result;
