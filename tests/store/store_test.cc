@@ -135,6 +135,13 @@ std::string ReadFile(const std::string& path) {
                      std::istreambuf_iterator<char>());
 }
 
+// A file's size in bytes; 0 when it does not exist (yet).
+int64_t FileBytes(const std::string& file) {
+  std::error_code error;
+  const uintmax_t bytes = std::filesystem::file_size(file, error);
+  return error ? 0 : static_cast<int64_t>(bytes);
+}
+
 std::unique_ptr<Store> OpenOrDie(const std::string& path, StoreOptions options = {}) {
   absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(path, options);
   EXPECT_THAT(store, IsOk());
@@ -909,27 +916,22 @@ TEST(StoreTest, TheWalIsCheckpointedWhileTheStoreIsOpenAndStaysBounded) {
   options.checkpoint_pages = 100;  // 400 KiB: the stream writes ~40 times as much
   std::unique_ptr<Store> store = OpenOrDie(path, options);
   ASSERT_NE(store, nullptr);
-  const auto size = [](const std::string& file) -> int64_t {
-    std::error_code error;
-    const uintmax_t bytes = std::filesystem::file_size(file, error);
-    return error ? 0 : static_cast<int64_t>(bytes);
-  };
   int64_t wal_high = 0;
   for (size_t i = 0; i < events.size(); i += 200) {
     const size_t n = std::min<size_t>(200, events.size() - i);
     store->ApplyBatchAtEventTime(TheEngine(), absl::MakeConstSpan(events.data() + i, n));
-    wal_high = std::max(wal_high, size(path + "-wal"));
+    wal_high = std::max(wal_high, FileBytes(path + "-wal"));
   }
   // Copied into the file while open (a checkpoint may still be running):
   // without checkpoints the file would keep its first pages and the WAL
   // would hold everything.
-  for (int i = 0; i < 100 && size(path) < 2 * wal_high; ++i) {
+  for (int i = 0; i < 100 && FileBytes(path) < 2 * wal_high; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  EXPECT_GE(size(path), wal_high) << "WAL high-water mark " << wal_high;
+  EXPECT_GE(FileBytes(path), wal_high) << "WAL high-water mark " << wal_high;
   // Reused from its start: about 4 x 100 pages plus a batch or two, not the
   // whole stream (~15 MB when it is never reused).
-  EXPECT_LE(wal_high, 10 * 100 * 4096) << "database " << size(path);
+  EXPECT_LE(wal_high, 10 * 100 * 4096) << "database " << FileBytes(path);
   EXPECT_THAT(store->VerifyAudit(), IsOk());
   StoreOptions bad;
   bad.checkpoint_pages = 0;
@@ -952,14 +954,9 @@ TEST(StoreTest, OpenGivesTheWalItsWorkingSizeAndCommitsFitInIt) {
     if (stat(file.c_str(), &st) != 0) return -1;
     return static_cast<int64_t>(st.st_blocks) * 512;
   };
-  const auto size = [](const std::string& file) -> int64_t {
-    std::error_code error;
-    const uintmax_t bytes = std::filesystem::file_size(file, error);
-    return error ? -1 : static_cast<int64_t>(bytes);
-  };
   std::unique_ptr<Store> store = OpenOrDie(path, options);
   ASSERT_NE(store, nullptr);
-  const int64_t wal_size = size(path + "-wal");
+  const int64_t wal_size = FileBytes(path + "-wal");
   EXPECT_GE(wal_size, 100 * 4096);
   EXPECT_GE(allocated(path + "-wal"), 100 * 4096);
 
@@ -967,7 +964,7 @@ TEST(StoreTest, OpenGivesTheWalItsWorkingSizeAndCommitsFitInIt) {
   for (const auto& r : store->ApplyBatchAtEventTime(TheEngine(), events)) {
     ASSERT_THAT(r.status(), IsOk());
   }
-  EXPECT_EQ(size(path + "-wal"), wal_size) << "the batch's frames fit in the sized WAL";
+  EXPECT_EQ(FileBytes(path + "-wal"), wal_size) << "the batch's frames fit in the sized WAL";
 
   // A second store on the same file (another process, say) while the first
   // is open: the WAL holds the first one's commits, and sizing it again
