@@ -14,7 +14,9 @@
 // canonical bytes) and the audit row (the AuditRecord with the event and the
 // decision, so payload hashes can be re-verified) commit together or not at
 // all. Each account version is written once; superseded versions are kept as
-// long as an idempotency row may return them.
+// long as an idempotency row may return them. A batch writes one version row
+// per account: the latest version, with the batch's earlier versions of the
+// account packed into it as small deltas.
 //
 // Idempotency (event_id, DESIGN.md's Stripe rule): the same event_id with the
 // same payload returns the recorded response with replayed = true and changes

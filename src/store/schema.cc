@@ -86,6 +86,16 @@ UPDATE account_versions SET expires_at_micros = NULL
 ALTER TABLE idempotency DROP COLUMN account;
 ALTER TABLE accounts DROP COLUMN account;
 )sql",
+    // 2 -> 3: one version row per account and batch. A batch that changes an
+    // account several times writes one row: the latest version in `account`
+    // (its number in `version`) and the batch's earlier versions packed in
+    // `earlier` as deltas (src/store/version_pack.h; NULL: the row holds one
+    // version). keep_until_micros is then the latest expiry of the rows
+    // returning any of them, so a row goes only when none of its versions is
+    // returned any more.
+    R"sql(
+ALTER TABLE account_versions ADD COLUMN earlier BLOB;
+)sql",
 };
 
 absl::Status CheckApplication(Database& db, int64_t application_id, int64_t version) {

@@ -18,8 +18,10 @@
 //   3. write   (under the connection mutex, one BEGIN IMMEDIATE .. COMMIT):
 //              each decided event gets its idempotency row, account row
 //              (optimistic `version` check), the account version it leaves
-//              (account_versions: written once, found by the idempotency row
-//              through the audit row) and audit row, in input order, its
+//              (account_versions: one row per account and batch, the earlier
+//              versions packed as deltas into the latest's row; found by the
+//              idempotency row through the audit row) and audit row, in input
+//              order, its
 //              record linked to the real chain head (usually only the previous
 //              hash changes: cheap; when other writers took the predicted
 //              sequence, the record is rebuilt). Group commit across threads:
@@ -75,6 +77,7 @@
 #include "src/store/ready_flags.h"
 #include "src/store/schema.h"
 #include "src/store/sqlite_db.h"
+#include "src/store/version_pack.h"
 #include "src/store/worker_pool.h"
 
 namespace pitboss {
@@ -210,6 +213,11 @@ struct Work {
   int64_t version_before = 0;
   bool account_changed = false;
   std::string account_bytes;   // the account after (binary protobuf)
+  // The version this event superseded, when an earlier event of the batch
+  // left it, as a delta against account_bytes (version_pack.h), made on the
+  // evaluating thread; delta_of is the Work whose account_bytes it encodes.
+  std::string superseded_delta;
+  const Work* delta_of = nullptr;
   std::string decision_bytes;  // canonical; redone when the record is re-linked
 };
 
@@ -320,23 +328,23 @@ class StoreImpl {
   // What the writes of one batch (under its savepoint) keep until its end.
   struct BatchWrites {
     absl::flat_hash_set<std::string> tainted;  // accounts with a dropped event
-    // The latest account version each account got in this batch, not yet
-    // inserted: a version that a later event of the batch supersedes is
-    // inserted once, with its expiry, instead of inserted and then updated
-    // (SQLite rewrites the whole row, account bytes and all, to change one
-    // column); the others are inserted as current at the batch's end.
+    // The versions each account got in this batch, inserted at its end as
+    // one row: the latest as it is, the earlier ones packed into it (so each
+    // is written once, and an account changed n times costs one row, not n).
     struct Version {
       int64_t version = 0;
-      const std::string* account = nullptr;  // the Work's account_bytes
-      absl::Time keep_until;  // the latest expiry of the rows returning it
+      const Work* work = nullptr;  // whose account_bytes are the version
+      // The latest expiry of the rows returning any of the versions.
+      absl::Time keep_until = absl::InfinitePast();
+      std::vector<EarlierVersion> earlier;  // oldest first
     };
     absl::flat_hash_map<std::string, Version> versions;
+    std::deque<std::string> deltas;  // encoded by the writer (stable addresses)
   };
   absl::Status WriteOneLocked(Work& work, v1::AuditChainHead& head, BatchWrites& batch);
-  // Inserts a version held back by BatchWrites; `superseded` gives it its
-  // expiry (keep_until), else it is current.
+  // Inserts the row of an account's versions from this batch, current.
   absl::Status InsertVersionLocked(absl::string_view account_id,
-                                   const BatchWrites::Version& version, bool superseded);
+                                   const BatchWrites::Version& version);
   // A conflict with another writer: nothing of the event stays, it is retried.
   absl::Status ConflictLocked(Work& w, absl::flat_hash_set<std::string>& tainted,
                               absl::string_view what);
@@ -504,10 +512,12 @@ absl::Status StoreImpl::Prepare(Database& db, Reads& reads) {
           "SELECT i.event_hash, i.expires_at_micros, v.account, a.decision, ",
           "a.sequence, a.event_id, a.account_id, a.account_version, ",
           "a.recorded_at_seconds, a.recorded_at_nanos, a.payload_hash, a.leaf_hash, ",
-          "a.previous_record_hash, a.record_hash ",
+          "a.previous_record_hash, a.record_hash, v.version, v.earlier ",
           "FROM idempotency i LEFT JOIN audit a ON a.sequence = i.audit_sequence ",
-          "LEFT JOIN account_versions v ",
-          "ON v.account_id = a.account_id AND v.version = a.account_version ",
+          // The row holding the version: the first at or after it.
+          "LEFT JOIN account_versions v ON v.account_id = a.account_id AND v.version = ",
+          "(SELECT min(version) FROM account_versions ",
+          "WHERE account_id = a.account_id AND version >= a.account_version) ",
           "WHERE i.event_id = ?1")));
   PITBOSS_ASSIGN_OR_RETURN(
       reads.get_head, db.Prepare("SELECT sequence, record_hash FROM audit_head WHERE id = 1"));
@@ -527,10 +537,10 @@ absl::Status StoreImpl::Prepare() {
       {&insert_account_, "INSERT INTO accounts (account_id, version) VALUES (?1, ?2)"},
       {&update_account_,
        "UPDATE accounts SET version = ?2 WHERE account_id = ?1 AND version = ?3"},
-      // ?5 unbound (NULL): the current version.
+      // Current (expires_at NULL); ?5 unbound (NULL): no earlier versions.
       {&insert_version_,
        "INSERT INTO account_versions (account_id, version, account, keep_until_micros, "
-       "expires_at_micros) VALUES (?1, ?2, ?3, ?4, ?5)"},
+       "earlier) VALUES (?1, ?2, ?3, ?4, ?5)"},
       {&supersede_version_,
        "UPDATE account_versions SET expires_at_micros = keep_until_micros "
        "WHERE account_id = ?1 AND version = ?2"},
@@ -610,16 +620,26 @@ absl::Status StoreImpl::ReadRecordedLocked(Reads& reads, Work& work) const {
                  absl::StrCat("idempotency row of event '", work.event->event_id(),
                               "' points at a missing audit record"));
   }
-  if (s.ColumnIsNull(2) && s.ColumnInt64(7) > 0) {
-    const int64_t version = s.ColumnInt64(7);
-    s.Reset();
-    return Error(absl::StatusCode::kDataLoss,
-                 absl::StrCat("idempotency row of event '", work.event->event_id(),
-                              "' points at account version ", version,
-                              ", which is missing"));
+  const int64_t version = s.ColumnInt64(7);
+  std::string account;  // empty: no account (version 0)
+  if (version > 0) {
+    absl::StatusOr<std::string> unpacked =
+        s.ColumnIsNull(2) ? absl::NotFoundError("no row")
+                          : UnpackVersion(s.ColumnInt64(14), s.ColumnBlob(2), s.ColumnBlob(15),
+                                          version);
+    if (!unpacked.ok()) {
+      s.Reset();
+      return Error(absl::StatusCode::kDataLoss,
+                   absl::StrCat("idempotency row of event '", work.event->event_id(),
+                                "' points at account version ", version,
+                                absl::IsNotFound(unpacked.status())
+                                    ? ", which is missing"
+                                    : absl::StrCat(", which does not decode: ",
+                                                   unpacked.status().message())));
+    }
+    account = *std::move(unpacked);
   }
   v1::EvaluateResponse& response = work.response;
-  const absl::string_view account = s.ColumnBlob(2);  // empty: no account (version 0)
   const absl::string_view decision = s.ColumnBlob(3);
   if (!response.mutable_account()->ParseFromArray(account.data(),
                                                   static_cast<int>(account.size())) ||
@@ -1003,6 +1023,15 @@ void StoreImpl::EvaluateOne(const Engine& engine, std::vector<Work>& works, size
   *w.response.mutable_audit() = std::move(result->audit);
   if (options_.result_accounts) *w.response.mutable_account() = account;
   w.account_bytes = account.SerializeAsString();
+  if (w.account_changed && slot.last >= 0) {
+    const Work& previous = works[static_cast<size_t>(slot.last)];
+    absl::StatusOr<std::string> delta =
+        EncodeVersionDelta(previous.account_bytes, w.account_bytes);
+    if (delta.ok()) {  // else the write encodes it again and reports the error
+      w.superseded_delta = *std::move(delta);
+      w.delta_of = &previous;
+    }
+  }
   // Redone by the write when a re-link changes the decision.
   w.decision_bytes = std::move(result->decision_bytes);
   slot.last = static_cast<int>(i);
@@ -1118,7 +1147,7 @@ absl::Status StoreImpl::WriteGroupsLocked(absl::Span<PendingWrite* const> groups
       }
       for (const auto& [account_id, version] : batch.versions) {
         if (!written.ok()) break;
-        written = InsertVersionLocked(account_id, version, /*superseded=*/false);
+        written = InsertVersionLocked(account_id, version);
       }
       if (!written.ok()) {
         PITBOSS_RETURN_IF_ERROR(rollback_to_savepoint_->Run());
@@ -1165,14 +1194,15 @@ absl::Status StoreImpl::ConflictLocked(Work& w, absl::flat_hash_set<std::string>
 }
 
 absl::Status StoreImpl::InsertVersionLocked(absl::string_view account_id,
-                                            const BatchWrites::Version& version,
-                                            bool superseded) {
+                                            const BatchWrites::Version& version) {
+  std::vector<EarlierVersion> newest_first(version.earlier.rbegin(), version.earlier.rend());
+  const std::string earlier = PackEarlierVersions(newest_first);
   Statement& v = *insert_version_;
   v.BindText(1, account_id);
   v.BindInt64(2, version.version);
-  v.BindBlob(3, *version.account);
+  v.BindBlob(3, version.work->account_bytes);
   v.BindInt64(4, Micros(version.keep_until));
-  if (superseded) v.BindInt64(5, Micros(version.keep_until));
+  if (!earlier.empty()) v.BindBlob(5, earlier);
   return v.Run();
 }
 
@@ -1241,18 +1271,27 @@ absl::Status StoreImpl::WriteOneLocked(Work& w, v1::AuditChainHead& head,
                                 : absl::StrCat("version ", w.version_before, " changed"));
     }
     BatchWrites::Version& latest = batch.versions[event.account_id()];
-    if (latest.account != nullptr) {
+    if (latest.work != nullptr) {
       // Left by an earlier event of this batch: the row check above passed,
-      // so it is the version this event supersedes.
-      PITBOSS_RETURN_IF_ERROR(
-          InsertVersionLocked(event.account_id(), latest, /*superseded=*/true));
+      // so it is the version this event supersedes. It goes into the row
+      // with the new one, as a delta (usually made while evaluating).
+      absl::string_view delta = w.superseded_delta;
+      if (w.delta_of != latest.work) {
+        PITBOSS_ASSIGN_OR_RETURN(
+            std::string encoded,
+            EncodeVersionDelta(latest.work->account_bytes, w.account_bytes));
+        delta = batch.deltas.emplace_back(std::move(encoded));
+      }
+      latest.earlier.push_back({latest.version, delta});
     } else if (w.version_before != 0) {
       Statement& old = *supersede_version_;
       old.BindText(1, event.account_id());
       old.BindInt64(2, w.version_before);
       PITBOSS_RETURN_IF_ERROR(old.Run());
     }
-    latest = {record.account_version(), &w.account_bytes, expires};
+    latest.version = record.account_version();
+    latest.work = &w;
+    latest.keep_until = std::max(latest.keep_until, expires);
   } else {
     Statement& s = *get_version_;
     s.BindText(1, event.account_id());

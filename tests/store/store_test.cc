@@ -19,11 +19,14 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -37,6 +40,7 @@
 #include "src/domain/proto_time.h"
 #include "src/store/schema.h"
 #include "src/store/sqlite_db.h"
+#include "src/store/version_pack.h"
 #include "tests/matchers.h"
 #include "tests/scenarios/scenario_driver.h"
 
@@ -124,10 +128,86 @@ class RawDb {
     sqlite3_finalize(stmt);
     return value;
   }
+  // Calls `row` for each row of `sql`.
+  void ForEachRow(const std::string& sql, const std::function<void(sqlite3_stmt*)>& row) {
+    sqlite3_stmt* stmt = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql;
+    while (sqlite3_step(stmt) == SQLITE_ROW) row(stmt);
+    sqlite3_finalize(stmt);
+  }
 
  private:
   sqlite3* db_ = nullptr;
 };
+
+absl::string_view Blob(sqlite3_stmt* stmt, int column) {
+  return absl::string_view(static_cast<const char*>(sqlite3_column_blob(stmt, column)),
+                           static_cast<size_t>(sqlite3_column_bytes(stmt, column)));
+}
+
+// One account version as a store file holds it: its bytes and the lifetime of
+// the row that holds it (several versions of a batch share one row).
+struct HeldVersion {
+  int64_t row = 0;  // the rowid of the row holding it
+  std::string bytes;
+  int64_t keep_until = 0;
+  std::optional<int64_t> expires;  // none: the row holds the current version
+};
+using HeldVersions = std::map<std::pair<std::string, int64_t>, HeldVersion>;
+
+// Every account version in the file, unpacked, by (account_id, version).
+HeldVersions ReadHeldVersions(const std::string& path) {
+  HeldVersions out;
+  RawDb(path).ForEachRow(
+      "SELECT account_id, version, account, earlier, keep_until_micros, expires_at_micros, "
+      "rowid FROM account_versions",
+      [&out](sqlite3_stmt* row) {
+        const std::string account_id(reinterpret_cast<const char*>(sqlite3_column_text(row, 0)));
+        HeldVersion held;
+        held.keep_until = sqlite3_column_int64(row, 4);
+        held.row = sqlite3_column_int64(row, 6);
+        if (sqlite3_column_type(row, 5) != SQLITE_NULL) held.expires = sqlite3_column_int64(row, 5);
+        absl::Status visited = store_internal::VisitVersions(
+            sqlite3_column_int64(row, 1), Blob(row, 2), Blob(row, 3),
+            [&](int64_t version, absl::string_view bytes) {
+              held.bytes = std::string(bytes);
+              EXPECT_TRUE(out.emplace(std::make_pair(account_id, version), held).second)
+                  << account_id << " version " << version << " is held twice";
+              return true;
+            });
+        EXPECT_THAT(visited, IsOk()) << account_id;
+      });
+  return out;
+}
+
+// Whether `got` holds the versions of `want`, the same bytes, each at least as
+// long: a batch packs an account's versions into one row, which lives as long
+// as its longest-lived version (and is current while it holds the current
+// one). So `got` may hold more, but only in rows that hold a wanted version.
+void ExpectSameVersionsKeptAtLeastAsLong(const HeldVersions& got, const HeldVersions& want) {
+  std::set<int64_t> wanted_rows;
+  for (const auto& [key, g] : got) {
+    if (want.count(key) != 0) wanted_rows.insert(g.row);
+  }
+  for (const auto& [key, g] : got) {
+    EXPECT_EQ(wanted_rows.count(g.row), 1u)
+        << key.first << " version " << key.second << " is kept in a row nothing returns";
+  }
+  for (const auto& [key, w] : want) {
+    auto g = got.find(key);
+    if (g == got.end()) {
+      ADD_FAILURE() << key.first << " version " << key.second << " is missing";
+      continue;
+    }
+    EXPECT_TRUE(g->second.bytes == w.bytes) << key.first << " version " << key.second;
+    EXPECT_GE(g->second.keep_until, w.keep_until) << key.first << " version " << key.second;
+    if (g->second.expires.has_value()) {
+      ASSERT_TRUE(w.expires.has_value()) << key.first << " version " << key.second
+                                         << " should be current";
+      EXPECT_GE(*g->second.expires, *w.expires) << key.first << " version " << key.second;
+    }
+  }
+}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -521,19 +601,73 @@ TEST(StoreTest, ABatchKeepsAVersionAsLongAsEveryRowReturningItLikeOneByOne) {
   for (const auto& r : batched->ApplyBatchAtEventTime(TheEngine(), events)) {
     ASSERT_THAT(r, IsOk());
   }
-  const auto versions = [&dir](const char* file) {
-    return RawDb(dir.File(file))
-        .Text("SELECT group_concat(row, ';') FROM (SELECT version || '/' || "
-              "keep_until_micros || '/' || ifnull(expires_at_micros, 'current') AS row "
-              "FROM account_versions ORDER BY version)");
-  };
-  EXPECT_EQ(versions("batched.db"), versions("one.db"));
-  // The wager's version expires with the reset's row, 30 minutes after its own.
-  const int64_t version = results[0].response.account().version();
-  EXPECT_EQ(RawDb(dir.File("batched.db"))
-                .Int(absl::StrCat("SELECT expires_at_micros FROM account_versions WHERE version = ",
-                                  version)),
-            absl::ToUnixMicros(TimeOf(events[1]) + absl::Hours(1)));
+  const HeldVersions batched_versions = ReadHeldVersions(dir.File("batched.db"));
+  ExpectSameVersionsKeptAtLeastAsLong(batched_versions, ReadHeldVersions(dir.File("one.db")));
+  // The wager's version is kept as long as the reset's row, 30 minutes after
+  // its own: packed with g-2's version, in the current row.
+  const auto wager = batched_versions.find({"acct-1", results[0].response.account().version()});
+  ASSERT_NE(wager, batched_versions.end());
+  EXPECT_GE(wager->second.keep_until, absl::ToUnixMicros(TimeOf(events[1]) + absl::Hours(1)));
+  EXPECT_FALSE(wager->second.expires.has_value());
+  EXPECT_EQ(RawDb(dir.File("batched.db")).Int("SELECT count(*) FROM account_versions"),
+            RawDb(dir.File("one.db")).Int("SELECT count(*) FROM account_versions") - 1);
+
+  // Past the wager's retention but within the reset's (and g-2's): a later
+  // event prunes nothing the reset returns, and its duplicate answers as
+  // before.
+  p.driver().Advance(absl::Minutes(45));
+  const v1::Event later = p.Next([](ScenarioDriver& d) { return d.Wager("g-3", 100, 0); });
+  ASSERT_THAT(batched->Apply(TheEngine(), later, TimeOf(later)), IsOk());
+  absl::StatusOr<ApplyResult> again =
+      batched->Apply(TheEngine(), events[1], TimeOf(later) + absl::Minutes(1));
+  ASSERT_THAT(again, IsOk());
+  EXPECT_TRUE(again->replayed);
+  EXPECT_TRUE(MessageDifferencer::Equals(again->response, results[1].response));
+}
+
+// A batch packs an account's versions into one row; a duplicate of each of
+// its events still returns the account that event left. Damaged packed bytes
+// are DATA_LOSS naming the version, never another account state.
+TEST(StoreTest, DuplicatesOfABatchReturnTheirPackedVersionsAndDamageIsDataLoss) {
+  TempDir dir;
+  const std::string path = dir.File("store.db");
+  std::unique_ptr<Store> store = OpenOrDie(path);
+  ASSERT_NE(store, nullptr);
+  Player p("acct-1");
+  const std::vector<v1::Event> events = p.History(5000, 6);
+  std::vector<ApplyResult> results;
+  for (auto& r : store->ApplyBatchAtEventTime(TheEngine(), events)) {
+    ASSERT_THAT(r, IsOk());
+    results.push_back(*std::move(r));
+  }
+  RawDb raw(path);
+  ASSERT_EQ(raw.Int("SELECT count(*) FROM account_versions"), 1);
+  std::set<int64_t> versions;
+  for (const ApplyResult& r : results) versions.insert(r.response.account().version());
+  EXPECT_EQ(static_cast<int64_t>(ReadHeldVersions(path).size()),
+            static_cast<int64_t>(versions.size()));
+  for (size_t i = 0; i < events.size(); ++i) {
+    absl::StatusOr<ApplyResult> again = store->Apply(TheEngine(), events[i], TimeOf(events[i]));
+    ASSERT_THAT(again, IsOk()) << i;
+    EXPECT_TRUE(again->replayed);
+    EXPECT_TRUE(MessageDifferencer::Equals(again->response, results[i].response)) << i;
+  }
+
+  // Cut the packed versions short: the first event's version no longer
+  // decodes; the last event's (the row's own bytes) still answers.
+  const int64_t first = results[0].response.account().version();
+  raw.Exec("UPDATE account_versions SET earlier = substr(earlier, 1, length(earlier) - 5)");
+  EXPECT_THAT(store->Apply(TheEngine(), events[0], TimeOf(events[0])),
+              StatusIs(absl::StatusCode::kDataLoss,
+                       AllOf(HasSubstr(absl::StrCat("account version ", first)),
+                             HasSubstr("does not decode"))));
+  EXPECT_THAT(store->Apply(TheEngine(), events.back(), TimeOf(events.back())), IsOk());
+  // Without the packed versions at all, the version is missing.
+  raw.Exec("UPDATE account_versions SET earlier = NULL");
+  EXPECT_THAT(store->Apply(TheEngine(), events[0], TimeOf(events[0])),
+              StatusIs(absl::StatusCode::kDataLoss,
+                       HasSubstr(absl::StrCat("account version ", first, ", which is missing"))));
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM audit"), static_cast<int64_t>(events.size()));
 }
 
 TEST(StoreTest, DefaultRetentionKeepsKeysForADay) {
@@ -845,20 +979,16 @@ TEST(StoreTest, ParallelBatchesEqualOneByOneApplyOnTheExampleStream) {
     }
   }
   EXPECT_THAT(stores.batched->VerifyAudit(), IsOk());
-  // The same account versions with the same lifetimes, although a batch
-  // inserts a version it supersedes itself once, already expiring, where
-  // one-by-one inserts it current and then updates it.
-  const auto versions = [&stores](const char* file) {
-    return RawDb(stores.dir.File(file))
-        .Text("SELECT group_concat(row, ';') FROM (SELECT account_id || '/' || version || "
-              "'/' || keep_until_micros || '/' || ifnull(expires_at_micros, 'current') || "
-              "'/' || hex(account) AS row FROM account_versions ORDER BY account_id, version)");
-  };
-  const std::string want = versions("one.db");
-  EXPECT_TRUE(versions("batched.db") == want);
-  EXPECT_GT(RawDb(stores.dir.File("batched.db"))
-                .Int("SELECT count(*) FROM account_versions WHERE expires_at_micros IS NOT NULL"),
-            100);
+  // The same account versions, byte for byte, each kept at least as long,
+  // although a batch packs an account's versions into one row where
+  // one-by-one writes a row per version.
+  ExpectSameVersionsKeptAtLeastAsLong(ReadHeldVersions(stores.dir.File("batched.db")),
+                                      ReadHeldVersions(stores.dir.File("one.db")));
+  RawDb batched(stores.dir.File("batched.db"));
+  EXPECT_GT(batched.Int("SELECT count(*) FROM account_versions WHERE expires_at_micros IS NOT NULL"),
+            0);
+  EXPECT_LT(batched.Int("SELECT count(*) FROM account_versions"),
+            RawDb(stores.dir.File("one.db")).Int("SELECT count(*) FROM account_versions") / 2);
 }
 
 // Events recorded before, mixed into parallel batches (a restarted replay, a
