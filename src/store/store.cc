@@ -235,6 +235,10 @@ struct AccountSlot {
   bool from_cache = false;
   bool read = false;         // phase 1 loaded it (or tried)
   std::string loaded_bytes;  // the row, when loaded from the database
+  // Phase 1 leaves the parsing to the first evaluation (off the thread that
+  // reads and writes): the row's version, checked against the parsed account.
+  bool parse_pending = false;
+  int64_t loaded_version = 0;
   absl::Status load_error;   // could not be (re)loaded: its events fail
   int queued = -1;  // parallel evaluation: its latest event queued so far
   int last = -1;               // its last successfully evaluated event
@@ -294,6 +298,13 @@ class StoreImpl {
   // null); false when there is none.
   absl::StatusOr<bool> LoadAccountLocked(Reads& reads, absl::string_view account_id,
                                          v1::Account* out, std::string* bytes) const;
+  // The account row's version and bytes, unparsed; false when there is none.
+  absl::StatusOr<bool> ReadAccountRowLocked(Reads& reads, absl::string_view account_id,
+                                            int64_t* version, std::string* bytes) const;
+  // Parses a row read by ReadAccountRowLocked; DATA_LOSS when it does not
+  // parse or its version disagrees with the row's.
+  absl::Status ParseAccountRow(absl::string_view account_id, absl::string_view bytes,
+                               int64_t version, v1::Account* out) const;
 
   // Phase 2: evaluates works[i] on its slot's account, chained after `head`.
   void EvaluateOne(const Engine& engine, std::vector<Work>& works, size_t i,
@@ -668,14 +679,14 @@ void StoreImpl::ReadEvents(std::vector<Work>& works, ReadyFlags* done) const {
       AccountSlot& slot = *w.slot;
       if (!slot.from_cache && !slot.read) {
         slot.read = true;
-        auto account = std::make_unique<v1::Account>();
         absl::StatusOr<bool> exists =
-            begun.ok() ? LoadAccountLocked(reads_, slot.id, account.get(), &slot.loaded_bytes)
-                       : begun;
+            begun.ok()
+                ? ReadAccountRowLocked(reads_, slot.id, &slot.loaded_version, &slot.loaded_bytes)
+                : begun;
         if (!exists.ok()) {
           slot.load_error = exists.status();
-        } else if (*exists) {
-          slot.account = std::move(account);
+        } else {
+          slot.parse_pending = *exists;
         }
       }
       absl::Status recorded = begun.ok() ? ReadRecordedLocked(reads_, w) : begun;
@@ -695,6 +706,20 @@ absl::StatusOr<bool> StoreImpl::LoadAccountLocked(Reads& reads,
                                                   absl::string_view account_id,
                                                   v1::Account* out,
                                                   std::string* bytes_out) const {
+  std::string bytes;
+  int64_t version = 0;
+  PITBOSS_ASSIGN_OR_RETURN(const bool exists,
+                           ReadAccountRowLocked(reads, account_id, &version, &bytes));
+  if (!exists) return false;
+  PITBOSS_RETURN_IF_ERROR(ParseAccountRow(account_id, bytes, version, out));
+  if (bytes_out != nullptr) *bytes_out = std::move(bytes);
+  return true;
+}
+
+absl::StatusOr<bool> StoreImpl::ReadAccountRowLocked(Reads& reads,
+                                                     absl::string_view account_id,
+                                                     int64_t* version,
+                                                     std::string* bytes) const {
   Statement& s = *reads.get_account;
   s.BindText(1, account_id);
   absl::StatusOr<bool> row = s.Step();
@@ -702,21 +727,30 @@ absl::StatusOr<bool> StoreImpl::LoadAccountLocked(Reads& reads,
     s.Reset();
     return row;
   }
-  const absl::string_view bytes = s.ColumnBlob(1);
-  const int64_t version = s.ColumnInt64(0);
-  const bool parsed = !s.ColumnIsNull(1) &&
-                      out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
-  if (bytes_out != nullptr) bytes_out->assign(bytes.data(), bytes.size());
+  const bool missing = s.ColumnIsNull(1);
+  *version = s.ColumnInt64(0);
+  const absl::string_view column = s.ColumnBlob(1);
+  bytes->assign(column.data(), column.size());
   s.Reset();
+  if (missing) {
+    return Error(absl::StatusCode::kDataLoss,
+                 absl::StrCat("account '", account_id,
+                              "': stored row is damaged (its current version is missing)"));
+  }
+  return true;
+}
+
+absl::Status StoreImpl::ParseAccountRow(absl::string_view account_id, absl::string_view bytes,
+                                        int64_t version, v1::Account* out) const {
+  const bool parsed = out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
   if (!parsed || out->version() != version) {
     return Error(absl::StatusCode::kDataLoss,
                  absl::StrCat("account '", account_id, "': stored row is damaged (",
-                              parsed               ? "version column disagrees with the account"
-                              : s.ColumnIsNull(1) ? "its current version is missing"
-                                                  : "does not parse",
+                              parsed ? "version column disagrees with the account"
+                                     : "does not parse",
                               ")"));
   }
-  return true;
+  return absl::OkStatus();
 }
 
 std::vector<absl::StatusOr<ApplyResult>> StoreImpl::Apply(
@@ -996,6 +1030,13 @@ void StoreImpl::EvaluateOne(const Engine& engine, std::vector<Work>& works, size
     w.fate = Fate::kError;
     w.error = hashed;
     return;
+  }
+  if (slot.parse_pending) {
+    slot.parse_pending = false;
+    auto account = std::make_unique<v1::Account>();
+    slot.load_error = ParseAccountRow(slot.id, slot.loaded_bytes, slot.loaded_version,
+                                      account.get());
+    if (slot.load_error.ok()) slot.account = std::move(account);
   }
   if (!slot.load_error.ok()) {
     w.fate = Fate::kError;
