@@ -121,12 +121,13 @@ bool Statement::ColumnIsNull(int index) const {
 // --- Database -----------------------------------------------------------------
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path,
-                                                         bool read_only) {
+                                                         bool read_only,
+                                                         const char* vfs) {
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE;
   flags |=
       read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, vfs);
   if (rc != SQLITE_OK) {
     const int system_errno = db != nullptr ? sqlite3_system_errno(db) : 0;
     std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);

@@ -79,9 +79,11 @@ class Statement {
 class Database {
  public:
   // Opens `path` (":memory:" for a private in-memory database). `read_only`
-  // opens without write access and never creates the file.
+  // opens without write access and never creates the file. `vfs`: a
+  // registered VFS's name, null for SQLite's default.
   static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path,
-                                                        bool read_only);
+                                                        bool read_only,
+                                                        const char* vfs = nullptr);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;

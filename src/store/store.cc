@@ -73,6 +73,7 @@
 #include "src/engine/audit_chain.h"
 #include "src/store/account_locks.h"
 #include "src/store/audit_link.h"
+#include "src/store/buffered_wal_vfs.h"
 #include "src/store/checkpointer.h"
 #include "src/store/ready_flags.h"
 #include "src/store/schema.h"
@@ -455,8 +456,13 @@ absl::StatusOr<std::unique_ptr<StoreImpl>> StoreImpl::Open(const std::string& pa
   if (!memory) PITBOSS_RETURN_IF_ERROR(CheckPath(path, options.read_only));
   const std::string busy_timeout = absl::StrCat(
       "PRAGMA busy_timeout = ", absl::ToInt64Milliseconds(options.busy_timeout));
-  PITBOSS_ASSIGN_OR_RETURN(std::unique_ptr<Database> db,
-                           Database::Open(path, options.read_only));
+  // The writer of a FULL file store writes each commit's WAL frames in one
+  // system call (buffered_wal_vfs.h; only FULL syncs the WAL at every commit).
+  const bool buffered_wal = !memory && !options.read_only &&
+                            options.synchronous == StoreOptions::Sync::kFull;
+  PITBOSS_ASSIGN_OR_RETURN(
+      std::unique_ptr<Database> db,
+      Database::Open(path, options.read_only, buffered_wal ? BufferedWalVfs() : nullptr));
   PITBOSS_RETURN_IF_ERROR(db->Exec(busy_timeout, "set busy_timeout"));
   // Header and version first: a file that is not a pitboss store (or one
   // from a newer pitboss) is refused before anything is written to it
