@@ -346,6 +346,7 @@ class StoreImpl {
     struct Version {
       int64_t version = 0;
       const Work* work = nullptr;  // whose account_bytes are the version
+      int64_t row_version = 0;     // what the accounts row says now
       // The latest expiry of the rows returning any of the versions.
       absl::Time keep_until = absl::InfinitePast();
       std::vector<EarlierVersion> earlier;  // oldest first
@@ -391,6 +392,7 @@ class StoreImpl {
   std::unique_ptr<Statement> get_version_;
   std::unique_ptr<Statement> insert_account_;
   std::unique_ptr<Statement> update_account_;
+  std::unique_ptr<Statement> set_account_version_;
   std::unique_ptr<Statement> insert_version_;
   std::unique_ptr<Statement> supersede_version_;
   std::unique_ptr<Statement> extend_version_;
@@ -554,6 +556,8 @@ absl::Status StoreImpl::Prepare() {
       {&insert_account_, "INSERT INTO accounts (account_id, version) VALUES (?1, ?2)"},
       {&update_account_,
        "UPDATE accounts SET version = ?2 WHERE account_id = ?1 AND version = ?3"},
+      // At a batch's end, under the write lock since its first check.
+      {&set_account_version_, "UPDATE accounts SET version = ?2 WHERE account_id = ?1"},
       // Current (expires_at NULL); ?5 unbound (NULL): no earlier versions.
       {&insert_version_,
        "INSERT INTO account_versions (account_id, version, account, keep_until_micros, "
@@ -1195,6 +1199,11 @@ absl::Status StoreImpl::WriteGroupsLocked(absl::Span<PendingWrite* const> groups
       for (const auto& [account_id, version] : batch.versions) {
         if (!written.ok()) break;
         written = InsertVersionLocked(account_id, version);
+        if (written.ok() && version.row_version != version.version) {
+          set_account_version_->BindText(1, account_id);
+          set_account_version_->BindInt64(2, version.version);
+          written = set_account_version_->Run();
+        }
       }
       if (!written.ok()) {
         PITBOSS_RETURN_IF_ERROR(rollback_to_savepoint_->Run());
@@ -1300,7 +1309,11 @@ absl::Status StoreImpl::WriteOneLocked(Work& w, v1::AuditChainHead& head,
   // from the cache, so an event that leaves it unchanged checks the version
   // too: a decision is only stored on the account's current state. The
   // version the event leaves is kept (at least) as long as its idempotency row.
-  if (w.account_changed) {
+  auto in_batch = batch.versions.find(event.account_id());
+  if (w.account_changed && in_batch == batch.versions.end()) {
+    // The account's first change in this batch: the row check. Its later
+    // changes need none (the write lock is held until the commit), and the
+    // row gets the final version with the batch's version row.
     Statement& s = w.version_before == 0 ? *insert_account_ : *update_account_;
     s.BindText(1, event.account_id());
     s.BindInt64(2, record.account_version());
@@ -1317,7 +1330,18 @@ absl::Status StoreImpl::WriteOneLocked(Work& w, v1::AuditChainHead& head,
                                 ? std::string("created")
                                 : absl::StrCat("version ", w.version_before, " changed"));
     }
-    BatchWrites::Version& latest = batch.versions[event.account_id()];
+    in_batch = batch.versions.try_emplace(event.account_id()).first;
+    in_batch->second.row_version = record.account_version();
+  }
+  if (in_batch != batch.versions.end() && in_batch->second.version != w.version_before &&
+      in_batch->second.work != nullptr) {
+    // Decided on another state than this batch's writes left: cannot happen
+    // (an event after a dropped one of its account fails as tainted above).
+    return ConflictLocked(w, tainted,
+                          absl::StrCat("version ", in_batch->second.version, " changed"));
+  }
+  if (w.account_changed) {
+    BatchWrites::Version& latest = in_batch->second;
     if (latest.work != nullptr) {
       // Left by an earlier event of this batch: the row check above passed,
       // so it is the version this event supersedes. It goes into the row
@@ -1339,6 +1363,10 @@ absl::Status StoreImpl::WriteOneLocked(Work& w, v1::AuditChainHead& head,
     latest.version = record.account_version();
     latest.work = &w;
     latest.keep_until = std::max(latest.keep_until, expires);
+  } else if (in_batch != batch.versions.end()) {
+    // Unchanged by this event: the version an earlier event of the batch
+    // left (checked above) is returned by this event's row too.
+    in_batch->second.keep_until = std::max(in_batch->second.keep_until, expires);
   } else {
     Statement& s = *get_version_;
     s.BindText(1, event.account_id());
@@ -1349,10 +1377,7 @@ absl::Status StoreImpl::WriteOneLocked(Work& w, v1::AuditChainHead& head,
       return ConflictLocked(w, tainted,
                             absl::StrCat("version ", w.version_before, " changed"));
     }
-    auto latest = batch.versions.find(event.account_id());
-    if (latest != batch.versions.end()) {
-      latest->second.keep_until = std::max(latest->second.keep_until, expires);
-    } else if (stored != 0) {
+    if (stored != 0) {
       Statement& v = *extend_version_;
       v.BindText(1, event.account_id());
       v.BindInt64(2, stored);
