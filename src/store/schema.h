@@ -8,17 +8,24 @@
 // (written by a newer pitboss) is refused with FAILED_PRECONDITION rather than
 // guessed at; so is a SQLite file that is not a pitboss store.
 //
-// Tables (version 1):
-//   accounts     account_id -> version, the Account (binary protobuf)
-//   idempotency  event_id -> SHA-256 of the event's canonical bytes, the audit
-//                sequence of its decision, the account after it (the recorded
-//                response is that account + the audit row's decision and
-//                record), and when the row may be pruned
-//   audit        one row per decision, sequence 1, 2, 3, ...: the AuditRecord
-//                fields plus the event and decision (canonical bytes) so a
-//                verifier can recompute every payload hash
-//   audit_head   the chain's last sequence and record hash, written in the
-//                same transaction (records deleted at the end are detected)
+// Tables (version 3):
+//   accounts          account_id -> the current version number (the
+//                     optimistic check of every write)
+//   account_versions  (account_id, version) -> the account after an event:
+//                     one row per account and batch, the latest version's
+//                     bytes with the batch's earlier versions packed in as
+//                     deltas (version_pack.h); kept while an idempotency row
+//                     may return one of them (keep_until), the current one
+//                     always (expires_at NULL)
+//   idempotency       event_id -> SHA-256 of the event's canonical bytes, the
+//                     audit sequence of its decision (the recorded response is
+//                     that audit row's decision and record, and the account
+//                     version it names), and when the row may be pruned
+//   audit             one row per decision, sequence 1, 2, 3, ...: the
+//                     AuditRecord fields plus the event and decision (canonical
+//                     bytes) so a verifier can recompute every payload hash
+//   audit_head        the chain's last sequence and record hash, written in the
+//                     same transaction (records deleted at the end are detected)
 #ifndef PITBOSS_SRC_STORE_SCHEMA_H_
 #define PITBOSS_SRC_STORE_SCHEMA_H_
 
