@@ -20,14 +20,16 @@ constexpr size_t kMaxPending = size_t{8} << 20;
 struct File {
   sqlite3_file base;
   sqlite3_file* real;
-  std::string* pending;     // WAL files only: writes not yet in the file
-  sqlite3_int64 start;      // the file offset of pending[0]
+  std::string* pending;  // WAL files only: writes not yet in the file
+  sqlite3_int64 start;   // the file offset of pending[0]
 };
 constexpr int kHeaderSize = static_cast<int>((sizeof(File) + 7) / 8 * 8);
 
 File* Of(sqlite3_file* f) { return reinterpret_cast<File*>(f); }
 const sqlite3_io_methods& Real(File* f) { return *f->real->pMethods; }
-sqlite3_vfs* RealVfs(sqlite3_vfs* vfs) { return static_cast<sqlite3_vfs*>(vfs->pAppData); }
+sqlite3_vfs* RealVfs(sqlite3_vfs* vfs) {
+  return static_cast<sqlite3_vfs*>(vfs->pAppData);
+}
 
 // The unix VFS writes at most 128 KB per call (it masks larger sizes: SQLite
 // itself never writes more than a 64 KB page at once).
@@ -92,7 +94,9 @@ int FileSize(sqlite3_file* file, sqlite3_int64* size) {
   return Real(f).xFileSize(f->real, size);
 }
 
-int Lock(sqlite3_file* file, int level) { return Real(Of(file)).xLock(Of(file)->real, level); }
+int Lock(sqlite3_file* file, int level) {
+  return Real(Of(file)).xLock(Of(file)->real, level);
+}
 int Unlock(sqlite3_file* file, int level) {
   return Real(Of(file)).xUnlock(Of(file)->real, level);
 }
@@ -147,9 +151,24 @@ int Unfetch(sqlite3_file* file, sqlite3_int64 offset, void* page) {
 }
 
 const sqlite3_io_methods kMethods = {
-    3,          Close,        Read,     Write,    Truncate,  Sync,     FileSize,
-    Lock,       Unlock,       CheckReservedLock,  FileControl,         SectorSize,
-    DeviceCharacteristics,    ShmMap,   ShmLock,  ShmBarrier, ShmUnmap, Fetch,
+    /*iVersion=*/3,
+    Close,
+    Read,
+    Write,
+    Truncate,
+    Sync,
+    FileSize,
+    Lock,
+    Unlock,
+    CheckReservedLock,
+    FileControl,
+    SectorSize,
+    DeviceCharacteristics,
+    ShmMap,
+    ShmLock,
+    ShmBarrier,
+    ShmUnmap,
+    Fetch,
     Unfetch,
 };
 
@@ -158,6 +177,7 @@ int Open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* file, int flags,
   File* f = Of(file);
   f->base.pMethods = nullptr;
   f->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(file) + kHeaderSize);
+  f->real->pMethods = nullptr;
   f->pending = nullptr;
   f->start = 0;
   sqlite3_vfs* real = RealVfs(vfs);
@@ -187,11 +207,15 @@ void DlError(sqlite3_vfs* vfs, int size, char* out) {
 void (*DlSym(sqlite3_vfs* vfs, void* handle, const char* symbol))(void) {
   return RealVfs(vfs)->xDlSym(RealVfs(vfs), handle, symbol);
 }
-void DlClose(sqlite3_vfs* vfs, void* handle) { RealVfs(vfs)->xDlClose(RealVfs(vfs), handle); }
+void DlClose(sqlite3_vfs* vfs, void* handle) {
+  RealVfs(vfs)->xDlClose(RealVfs(vfs), handle);
+}
 int Randomness(sqlite3_vfs* vfs, int size, char* out) {
   return RealVfs(vfs)->xRandomness(RealVfs(vfs), size, out);
 }
-int Sleep(sqlite3_vfs* vfs, int micros) { return RealVfs(vfs)->xSleep(RealVfs(vfs), micros); }
+int Sleep(sqlite3_vfs* vfs, int micros) {
+  return RealVfs(vfs)->xSleep(RealVfs(vfs), micros);
+}
 int CurrentTime(sqlite3_vfs* vfs, double* out) {
   return RealVfs(vfs)->xCurrentTime(RealVfs(vfs), out);
 }

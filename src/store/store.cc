@@ -458,8 +458,9 @@ absl::StatusOr<std::unique_ptr<StoreImpl>> StoreImpl::Open(const std::string& pa
   if (!memory) PITBOSS_RETURN_IF_ERROR(CheckPath(path, options.read_only));
   const std::string busy_timeout = absl::StrCat(
       "PRAGMA busy_timeout = ", absl::ToInt64Milliseconds(options.busy_timeout));
-  // The writer of a FULL file store writes each commit's WAL frames in one
-  // system call (buffered_wal_vfs.h; only FULL syncs the WAL at every commit).
+  // The writer of a FULL file store hands each commit's WAL frames to the
+  // file in 64 KB writes, not two per frame (buffered_wal_vfs.h; only FULL
+  // syncs the WAL at every commit).
   const bool buffered_wal = !memory && !options.read_only &&
                             options.synchronous == StoreOptions::Sync::kFull;
   PITBOSS_ASSIGN_OR_RETURN(

@@ -46,11 +46,12 @@ absl::Status Damaged(absl::string_view what) {
 
 }  // namespace
 
-absl::StatusOr<std::string> EncodeVersionDelta(absl::string_view older, absl::string_view newer) {
+absl::StatusOr<std::string> EncodeVersionDelta(absl::string_view older,
+                                               absl::string_view newer) {
   if (older.size() > LZ4_MAX_INPUT_SIZE ||
       newer.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "account version of ", older.size(), " bytes is too large to pack"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("account version of ", older.size(), " bytes is too large to pack"));
   }
   // LZ4's tables are 16 KB: one set per thread, reset by loading the dictionary.
   thread_local LZ4_stream_t stream;
@@ -61,7 +62,8 @@ absl::StatusOr<std::string> EncodeVersionDelta(absl::string_view older, absl::st
   const int written = LZ4_compress_fast_continue(&stream, older.data(), block.data(),
                                                  static_cast<int>(older.size()), bound,
                                                  /*acceleration=*/1);
-  if (written <= 0) return absl::InternalError("LZ4 failed to compress an account version");
+  if (written <= 0)
+    return absl::InternalError("LZ4 failed to compress an account version");
   std::string out;
   out.reserve(kMaxVarintBytes + static_cast<size_t>(written));
   AppendVarint(older.size(), out);
@@ -72,7 +74,8 @@ absl::StatusOr<std::string> EncodeVersionDelta(absl::string_view older, absl::st
 std::string PackEarlierVersions(absl::Span<const EarlierVersion> newest_first) {
   if (newest_first.empty()) return std::string();
   size_t size = 1;
-  for (const EarlierVersion& v : newest_first) size += 2 * kMaxVarintBytes + v.delta.size();
+  for (const EarlierVersion& v : newest_first)
+    size += 2 * kMaxVarintBytes + v.delta.size();
   std::string out;
   out.reserve(size);
   out.push_back(kFormat);
@@ -112,8 +115,8 @@ absl::Status VisitVersions(int64_t latest_version, absl::string_view latest,
     }
     older.resize(size);
     const int decoded = LZ4_decompress_safe_usingDict(
-        delta.data(), older.data(), static_cast<int>(delta.size()), static_cast<int>(size),
-        newer.data(), static_cast<int>(newer.size()));
+        delta.data(), older.data(), static_cast<int>(delta.size()),
+        static_cast<int>(size), newer.data(), static_cast<int>(newer.size()));
     if (decoded != static_cast<int>(size)) {
       return Damaged(absl::StrCat("the record of version ", version, " does not decode"));
     }
@@ -124,7 +127,8 @@ absl::Status VisitVersions(int64_t latest_version, absl::string_view latest,
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> UnpackVersion(int64_t latest_version, absl::string_view latest,
+absl::StatusOr<std::string> UnpackVersion(int64_t latest_version,
+                                          absl::string_view latest,
                                           absl::string_view earlier, int64_t version) {
   std::optional<std::string> found;
   PITBOSS_RETURN_IF_ERROR(VisitVersions(latest_version, latest, earlier,

@@ -34,7 +34,8 @@ namespace store_internal {
 
 // `older` as a delta against `newer` (which its decoding needs). Fails only
 // for bytes too large for LZ4 (~2 GB).
-absl::StatusOr<std::string> EncodeVersionDelta(absl::string_view older, absl::string_view newer);
+absl::StatusOr<std::string> EncodeVersionDelta(absl::string_view older,
+                                               absl::string_view newer);
 
 struct EarlierVersion {
   int64_t version = 0;
@@ -54,7 +55,8 @@ absl::Status VisitVersions(int64_t latest_version, absl::string_view latest,
 
 // The bytes of `version` from such a row. NOT_FOUND when the row does not
 // hold that version; DATA_LOSS when `earlier` does not decode.
-absl::StatusOr<std::string> UnpackVersion(int64_t latest_version, absl::string_view latest,
+absl::StatusOr<std::string> UnpackVersion(int64_t latest_version,
+                                          absl::string_view latest,
                                           absl::string_view earlier, int64_t version);
 
 }  // namespace store_internal

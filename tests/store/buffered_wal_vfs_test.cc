@@ -28,7 +28,8 @@ class TempFile {
  public:
   TempFile() {
     const char* base = std::getenv("TEST_TMPDIR");
-    std::string pattern = absl::StrCat(base != nullptr ? base : "/tmp", "/pitboss_vfs.XXXXXX");
+    std::string pattern =
+        absl::StrCat(base != nullptr ? base : "/tmp", "/pitboss_vfs.XXXXXX");
     dir_ = mkdtemp(pattern.data());
   }
   ~TempFile() { std::filesystem::remove_all(dir_); }
@@ -45,10 +46,14 @@ class Connection {
     EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db_,
                               SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs),
               SQLITE_OK);
-    Exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000");
+    Exec(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = "
+        "5000");
   }
   ~Connection() { sqlite3_close(db_); }
-  int Run(const std::string& sql) { return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr); }
+  int Run(const std::string& sql) {
+    return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
+  }
   void Exec(const std::string& sql) {
     EXPECT_EQ(Run(sql), SQLITE_OK) << sql << ": " << sqlite3_errmsg(db_);
   }
@@ -64,9 +69,10 @@ class Connection {
   }
   // Inserts `rows` rows of `bytes` random bytes (`seed` only tells calls apart).
   int Insert(int rows, int bytes, int seed) {
-    return Run(absl::StrCat("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n ",
-                            "WHERE i < ", rows, ") INSERT INTO t (payload) SELECT randomblob(",
-                            bytes, ") FROM n -- ", seed));
+    return Run(
+        absl::StrCat("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n ",
+                     "WHERE i < ", rows, ") INSERT INTO t (payload) SELECT randomblob(",
+                     bytes, ") FROM n -- ", seed));
   }
   sqlite3* db() { return db_; }
 
@@ -76,9 +82,10 @@ class Connection {
 
 // What a reader sees: the row count and a digest of every payload.
 std::string Contents(Connection& c) {
-  return c.Text("SELECT count(*) || '/' || ifnull(sum(length(payload)), 0) || '/' || "
-                "ifnull(hex(substr(group_concat(hex(substr(payload, 1, 8)), ''), 1, 64)), '') "
-                "FROM t");
+  return c.Text(
+      "SELECT count(*) || '/' || ifnull(sum(length(payload)), 0) || '/' || "
+      "ifnull(hex(substr(group_concat(hex(substr(payload, 1, 8)), ''), 1, 64)), '') "
+      "FROM t");
 }
 
 // The process's write system calls so far (/proc/self/io "syscw").
@@ -112,7 +119,8 @@ TEST(BufferedWalVfsTest, EveryCommitIsWholeInTheFileBeforeOthersSeeIt) {
     // Small rows, rows over a page, and now and then 200 KB ones (several
     // 64 KB writes per flush).
     const int bytes = commit % 10 == 9 ? 200000 : static_cast<int>(random() % 6000) + 1;
-    ASSERT_EQ(writer.Insert(static_cast<int>(random() % 20) + 1, bytes, commit), SQLITE_OK);
+    ASSERT_EQ(writer.Insert(static_cast<int>(random() % 20) + 1, bytes, commit),
+              SQLITE_OK);
     ASSERT_EQ(Contents(reader), Contents(writer)) << "after commit " << commit;
   }
   EXPECT_EQ(reader.Text("PRAGMA integrity_check"), "ok");
@@ -126,7 +134,8 @@ TEST(BufferedWalVfsTest, ATransactionThatSpillsAndOutgrowsTheBufferCommitsWhole)
     // A 20-page cache: the transaction spills frames into the WAL, reads
     // them back and rewrites some (the same pages changed again), and its
     // 12 MB pass the 8 MB the VFS keeps pending.
-    writer.Exec("PRAGMA cache_size = 20; CREATE TABLE t (id INTEGER PRIMARY KEY, payload BLOB)");
+    writer.Exec(
+        "PRAGMA cache_size = 20; CREATE TABLE t (id INTEGER PRIMARY KEY, payload BLOB)");
     writer.Exec("BEGIN");
     ASSERT_EQ(writer.Insert(3000, 4000, 1), SQLITE_OK);
     writer.Exec("UPDATE t SET payload = randomblob(3000) WHERE id % 7 = 0");

@@ -29,7 +29,8 @@ std::vector<std::pair<int64_t, std::string>> Versions() {
   for (char& c : bytes) c = static_cast<char>(random());
   std::vector<std::pair<int64_t, std::string>> out;
   for (int64_t version = 5; version <= 9; ++version) {
-    for (int i = 0; i < 6; ++i) bytes[random() % bytes.size()] = static_cast<char>(random());
+    for (int i = 0; i < 6; ++i)
+      bytes[random() % bytes.size()] = static_cast<char>(random());
     bytes += "entry-" + std::to_string(version);
     out.emplace_back(version, bytes);
   }
@@ -128,9 +129,10 @@ TEST(VersionPackTest, DamagedBytesAreDataLoss) {
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("unknown format 2")));
   // Cut anywhere, or with bytes added: never the oldest version, always a
   // clear error.
-  EXPECT_THAT(VisitVersions(row.version, row.latest, row.earlier + "x",
-                            [](int64_t, absl::string_view) { return true; }),
-              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("bytes after the last record")));
+  EXPECT_THAT(
+      VisitVersions(row.version, row.latest, row.earlier + "x",
+                    [](int64_t, absl::string_view) { return true; }),
+      StatusIs(absl::StatusCode::kDataLoss, HasSubstr("bytes after the last record")));
   for (size_t size = 1; size < row.earlier.size(); ++size) {
     EXPECT_THAT(unpack_oldest(row.earlier.substr(0, size)),
                 StatusIs(absl::StatusCode::kDataLoss))
