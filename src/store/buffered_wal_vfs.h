@@ -1,5 +1,5 @@
-// A SQLite VFS that writes a connection's WAL frames with one system call per
-// commit instead of two per frame.
+// A SQLite VFS that hands a connection's WAL frames to the file in 64 KB
+// writes instead of two system calls per frame.
 //
 // SQLite's unix VFS writes each WAL frame as a 24-byte header and a page,
 // each with its own pwrite: a commit of 400 frames makes 800 system calls,

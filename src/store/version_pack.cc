@@ -62,8 +62,9 @@ absl::StatusOr<std::string> EncodeVersionDelta(absl::string_view older,
   const int written = LZ4_compress_fast_continue(&stream, older.data(), block.data(),
                                                  static_cast<int>(older.size()), bound,
                                                  /*acceleration=*/1);
-  if (written <= 0)
+  if (written <= 0) {
     return absl::InternalError("LZ4 failed to compress an account version");
+  }
   std::string out;
   out.reserve(kMaxVarintBytes + static_cast<size_t>(written));
   AppendVarint(older.size(), out);
@@ -74,8 +75,9 @@ absl::StatusOr<std::string> EncodeVersionDelta(absl::string_view older,
 std::string PackEarlierVersions(absl::Span<const EarlierVersion> newest_first) {
   if (newest_first.empty()) return std::string();
   size_t size = 1;
-  for (const EarlierVersion& v : newest_first)
+  for (const EarlierVersion& v : newest_first) {
     size += 2 * kMaxVarintBytes + v.delta.size();
+  }
   std::string out;
   out.reserve(size);
   out.push_back(kFormat);

@@ -19,6 +19,7 @@
 #include "pitboss/v1/event.pb.h"
 #include "src/domain/proto_time.h"
 #include "tests/scenarios/scenario_driver.h"
+#include "tests/temp_dir.h"
 
 namespace pitboss {
 namespace cli {
@@ -50,28 +51,7 @@ inline std::string DefaultPolicyPath() {
   return SourceDir() + "/examples/policy/default.textproto";
 }
 
-// A fresh directory under TEST_TMPDIR or /tmp, removed by the destructor.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TEST_TMPDIR");
-    std::string pattern = absl::StrCat(base != nullptr ? base : "/tmp", "/pitboss_cli_XXXXXX");
-    std::vector<char> buffer(pattern.begin(), pattern.end());
-    buffer.push_back('\0');
-    path_ = mkdtemp(buffer.data()) != nullptr ? std::string(buffer.data()) : "";
-  }
-  ~TempDir() {
-    if (!path_.empty()) {
-      std::string command = absl::StrCat("rm -rf '", path_, "'");
-      (void)std::system(command.c_str());
-    }
-  }
-  const std::string& path() const { return path_; }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using ::pitboss::testing::TempDir;
 
 inline void WriteFile(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

@@ -7,37 +7,22 @@
 
 #include <signal.h>
 #include <sqlite3.h>
-#include <stdlib.h>
 #include <sys/resource.h>
-#include <unistd.h>
 
 #include <cstdint>
-#include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "tests/temp_dir.h"
 
 namespace pitboss {
 namespace store_internal {
 namespace {
 
-class TempFile {
- public:
-  TempFile() {
-    const char* base = std::getenv("TEST_TMPDIR");
-    std::string pattern =
-        absl::StrCat(base != nullptr ? base : "/tmp", "/pitboss_vfs.XXXXXX");
-    dir_ = mkdtemp(pattern.data());
-  }
-  ~TempFile() { std::filesystem::remove_all(dir_); }
-  std::string Path(const std::string& name) const { return dir_ + "/" + name; }
-
- private:
-  std::string dir_;
-};
+using ::pitboss::testing::TempDir;
 
 // A WAL-mode connection with synchronous=FULL, through `vfs` (null: default).
 class Connection {
@@ -47,8 +32,8 @@ class Connection {
                               SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs),
               SQLITE_OK);
     Exec(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = "
-        "5000");
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+        "PRAGMA busy_timeout = 5000");
   }
   ~Connection() { sqlite3_close(db_); }
   int Run(const std::string& sql) {
@@ -109,8 +94,8 @@ TEST(BufferedWalVfsTest, IsRegisteredUnderItsOwnNameAndNotAsTheDefault) {
 }
 
 TEST(BufferedWalVfsTest, EveryCommitIsWholeInTheFileBeforeOthersSeeIt) {
-  TempFile dir;
-  const std::string path = dir.Path("db");
+  TempDir dir;
+  const std::string path = dir.File("db");
   Connection writer(path, BufferedWalVfs());
   writer.Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, payload BLOB)");
   Connection reader(path, nullptr);
@@ -127,8 +112,8 @@ TEST(BufferedWalVfsTest, EveryCommitIsWholeInTheFileBeforeOthersSeeIt) {
 }
 
 TEST(BufferedWalVfsTest, ATransactionThatSpillsAndOutgrowsTheBufferCommitsWhole) {
-  TempFile dir;
-  const std::string path = dir.Path("db");
+  TempDir dir;
+  const std::string path = dir.File("db");
   {
     Connection writer(path, BufferedWalVfs());
     // A 20-page cache: the transaction spills frames into the WAL, reads
@@ -153,9 +138,9 @@ TEST(BufferedWalVfsTest, ATransactionThatSpillsAndOutgrowsTheBufferCommitsWhole)
 }
 
 TEST(BufferedWalVfsTest, ACommitsFramesTakeAFewWritesNotTwoPerFrame) {
-  TempFile dir;
+  TempDir dir;
   auto writes_for_commit = [&dir](const char* vfs, const std::string& name) {
-    Connection c(dir.Path(name), vfs);
+    Connection c(dir.File(name), vfs);
     c.Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, payload BLOB)");
     const int64_t before = WriteCalls();
     EXPECT_EQ(c.Insert(300, 3000, 7), SQLITE_OK);  // ~300 frames
@@ -168,8 +153,8 @@ TEST(BufferedWalVfsTest, ACommitsFramesTakeAFewWritesNotTwoPerFrame) {
 }
 
 TEST(BufferedWalVfsTest, AFailedWriteFailsTheCommitAndKeepsTheLastOne) {
-  TempFile dir;
-  const std::string path = dir.Path("db");
+  TempDir dir;
+  const std::string path = dir.File("db");
   Connection writer(path, BufferedWalVfs());
   writer.Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, payload BLOB)");
   ASSERT_EQ(writer.Insert(10, 1000, 1), SQLITE_OK);

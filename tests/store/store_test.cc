@@ -42,6 +42,7 @@
 #include "src/store/sqlite_db.h"
 #include "src/store/version_pack.h"
 #include "tests/matchers.h"
+#include "tests/temp_dir.h"
 #include "tests/scenarios/scenario_driver.h"
 
 namespace pitboss {
@@ -52,6 +53,7 @@ using ::pitboss::scenarios::ScenarioDriver;
 using ::pitboss::scenarios::ScenarioStart;
 using ::pitboss::testing::IsOk;
 using ::pitboss::testing::StatusIs;
+using ::pitboss::testing::TempDir;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 
@@ -74,28 +76,6 @@ const Engine& TheEngine() {
   return *engine;
 }
 
-// A fresh directory under the test temp dir, removed at the end.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TEST_TMPDIR");
-    std::string pattern =
-        absl::StrCat(base != nullptr ? base : "/tmp", "/pitboss_store_test.XXXXXX");
-    char* made = mkdtemp(pattern.data());
-    EXPECT_NE(made, nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    chmod(path_.c_str(), 0700);
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // Plain sqlite3 access to a store file, as an operator (or attacker) would.
 class RawDb {
